@@ -1,0 +1,85 @@
+//! What the encrypted session cookie holds, and flash messages.
+
+use actix_session::Session;
+use serde::{Deserialize, Serialize};
+
+use crate::error::AppError;
+
+const SID: &str = "sid";
+const USER_ID: &str = "uid";
+const EPOCH: &str = "epoch";
+const SEEN: &str = "seen";
+const FLASH: &str = "flash";
+
+/// A one-time message shown on the next page.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct Flash {
+    /// `success`, `info` or `error`.
+    pub kind: String,
+    pub text: String,
+}
+
+fn internal(e: impl std::fmt::Display) -> AppError {
+    AppError::Internal(format!("session: {e}"))
+}
+
+/// The logged-in user's id, the epoch it was issued in, and when it was last used.
+pub struct SessionLogin {
+    /// A random id per login, so that logout can revoke this very session.
+    pub sid: String,
+    pub user_id: i64,
+    pub epoch: i32,
+    pub seen: i64,
+}
+
+pub fn login(session: &Session, user_id: i64, epoch: i32, now: i64) -> Result<(), AppError> {
+    // A new session for every login: whatever was there is dropped.
+    // (`purge` would drop the inserts that follow: clear, then renew.)
+    let flashes = take_flashes(session);
+    session.clear();
+    session.renew();
+    session
+        .insert(SID, super::password::random_token(18))
+        .map_err(internal)?;
+    session.insert(USER_ID, user_id).map_err(internal)?;
+    session.insert(EPOCH, epoch).map_err(internal)?;
+    session.insert(SEEN, now).map_err(internal)?;
+    for f in flashes {
+        push_flash(session, &f.kind, &f.text);
+    }
+    Ok(())
+}
+
+pub fn current(session: &Session) -> Option<SessionLogin> {
+    Some(SessionLogin {
+        sid: session.get::<String>(SID).ok()??,
+        user_id: session.get::<i64>(USER_ID).ok()??,
+        epoch: session.get::<i32>(EPOCH).ok()??,
+        seen: session.get::<i64>(SEEN).ok()??,
+    })
+}
+
+pub fn touch(session: &Session, now: i64) {
+    let _ = session.insert(SEEN, now);
+}
+
+pub fn logout(session: &Session) {
+    session.purge();
+}
+
+pub fn push_flash(session: &Session, kind: &str, text: &str) {
+    let mut all: Vec<Flash> = session.get(FLASH).ok().flatten().unwrap_or_default();
+    all.push(Flash {
+        kind: kind.to_string(),
+        text: text.to_string(),
+    });
+    let _ = session.insert(FLASH, all);
+}
+
+pub fn take_flashes(session: &Session) -> Vec<Flash> {
+    let all: Vec<Flash> = session.get(FLASH).ok().flatten().unwrap_or_default();
+    if !all.is_empty() {
+        session.remove(FLASH);
+    }
+    all
+}

@@ -1,0 +1,153 @@
+//! The command line (`motcua serve`, `migrate`, `office add`, `user add`).
+
+use std::io::BufRead;
+
+use clap::{Parser, Subcommand};
+
+use crate::admin::{self, NewUserInput};
+use crate::config::Config;
+use crate::domain::time::now_utc;
+use crate::error::AppError;
+use crate::startup::{prepare_database, Application};
+use crate::validation::ActionError;
+
+#[derive(Parser)]
+#[command(
+    name = "motcua",
+    version,
+    about = "Một Cửa: bộ phận tiếp nhận và trả kết quả"
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand)]
+pub enum Command {
+    /// Chạy máy chủ web (tự cập nhật cơ sở dữ liệu khi khởi động).
+    Serve,
+    /// Cập nhật cấu trúc cơ sở dữ liệu rồi thoát.
+    Migrate,
+    /// Quản lý đơn vị.
+    Office {
+        #[command(subcommand)]
+        action: OfficeCommand,
+    },
+    /// Quản lý người dùng.
+    User {
+        #[command(subcommand)]
+        action: UserCommand,
+    },
+}
+
+#[derive(Subcommand)]
+pub enum OfficeCommand {
+    /// Thêm đơn vị: motcua office add CODE "NAME" [--parent CODE]
+    Add {
+        code: String,
+        name: String,
+        #[arg(long)]
+        parent: Option<String>,
+    },
+}
+
+#[derive(Subcommand)]
+pub enum UserCommand {
+    /// Thêm người dùng; mật khẩu là dòng đầu tiên của đầu vào chuẩn.
+    Add {
+        username: String,
+        #[arg(long)]
+        role: String,
+        #[arg(long)]
+        office: String,
+        #[arg(long = "full-name")]
+        full_name: String,
+    },
+}
+
+/// Turns a refused action into the message printed to the operator.
+fn explain(e: ActionError) -> String {
+    match e {
+        ActionError::Invalid(errors) => errors
+            .iter()
+            .map(|(field, message)| format!("{field}: {message}"))
+            .collect::<Vec<_>>()
+            .join("\n"),
+        ActionError::Failed(e) => e.to_string(),
+    }
+}
+
+/// Runs one command; the error is a Vietnamese message for the console.
+pub async fn run(cli: Cli) -> Result<(), String> {
+    let config = Config::from_env()?;
+    match cli.command {
+        Command::Serve => {
+            let bind = config.bind.clone();
+            let public = config.public_url.clone();
+            let app = Application::build(config).map_err(|e| e.to_string())?;
+            if let Some(p) = &app.generated_admin_password {
+                println!("==============================================================");
+                println!(" Lần chạy đầu tiên: đã tạo tài khoản quản trị.");
+                println!("   Tên đăng nhập: admin");
+                println!("   Mật khẩu:      {p}");
+                println!(" Mật khẩu chỉ hiện một lần; hãy đổi ngay sau khi đăng nhập.");
+                println!("==============================================================");
+            }
+            println!("Một Cửa đang chạy tại http://{bind} (địa chỉ công khai: {public})");
+            app.run_until_stopped().await.map_err(|e| e.to_string())
+        }
+        Command::Migrate => {
+            prepare_database(&config).map_err(|e| e.to_string())?;
+            println!("Đã cập nhật cơ sở dữ liệu.");
+            Ok(())
+        }
+        Command::Office {
+            action: OfficeCommand::Add { code, name, parent },
+        } => {
+            let (db, _) = prepare_database(&config).map_err(|e| e.to_string())?;
+            let mut conn = db.get().map_err(|e| e.to_string())?;
+            let office = admin::create_office(
+                &mut conn,
+                "dòng lệnh",
+                &code,
+                &name,
+                parent.as_deref(),
+                now_utc(),
+            )
+            .map_err(explain)?;
+            println!("Đã thêm đơn vị {} ({}).", office.name, office.code);
+            Ok(())
+        }
+        Command::User {
+            action:
+                UserCommand::Add {
+                    username,
+                    role,
+                    office,
+                    full_name,
+                },
+        } => {
+            let mut password = String::new();
+            std::io::stdin()
+                .lock()
+                .read_line(&mut password)
+                .map_err(|e| format!("Không đọc được mật khẩu từ đầu vào chuẩn: {e}"))?;
+            let password = password.trim_end_matches(['\r', '\n']).to_string();
+            let (db, _) = prepare_database(&config).map_err(|e| e.to_string())?;
+            let mut conn = db.get().map_err(|e: AppError| e.to_string())?;
+            let input = NewUserInput {
+                username,
+                full_name,
+                role,
+                office_code: office,
+                password,
+                must_change_password: false,
+            };
+            let user =
+                admin::create_user(&mut conn, config.hash_cost, "dòng lệnh", &input, now_utc())
+                    .map_err(explain)?;
+            println!("Đã thêm người dùng {} ({}).", user.username, user.role);
+            Ok(())
+        }
+    }
+}

@@ -1,0 +1,97 @@
+//! Settings from the environment, with defaults that run on a laptop.
+
+use crate::auth::password::HashCost;
+
+pub const DEFAULT_DATABASE_URL: &str = "data/motcua.sqlite3";
+pub const DEFAULT_BIND: &str = "127.0.0.1:8080";
+pub const DEFAULT_PUBLIC_URL: &str = "http://127.0.0.1:8080";
+
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// `DATABASE_URL`: `postgres://...`, or a SQLite path (default `data/motcua.sqlite3`).
+    pub database_url: String,
+    /// `MOTCUA_BIND`: `host:port`.
+    pub bind: String,
+    /// `MOTCUA_PUBLIC_URL`: the address citizens reach (QR codes, emails).
+    pub public_url: String,
+    /// `MOTCUA_SECRET_KEY`: signs and encrypts session cookies; generated and
+    /// kept in the database when unset, so every instance shares it.
+    pub secret_key: Option<String>,
+    /// `MOTCUA_ADMIN_PASSWORD`: the first start's `admin` password.
+    pub admin_password: Option<String>,
+    /// `MOTCUA_TRUST_PROXY`: trust `X-Forwarded-For`/`-Proto` from a reverse proxy.
+    pub trust_proxy: bool,
+    /// `MOTCUA_SESSION_IDLE_MINUTES`: an idle session ends after this long (default 30).
+    pub session_idle_seconds: i64,
+    /// `MOTCUA_API_TOKEN_HOURS`: how long an API token lasts (default 12).
+    pub api_token_hours: i64,
+    /// Password hashing cost: production always, cheap in the test suite.
+    pub hash_cost: HashCost,
+}
+
+fn var(name: &str) -> Option<String> {
+    std::env::var(name).ok().filter(|v| !v.trim().is_empty())
+}
+
+fn parse_bool(v: &str) -> bool {
+    matches!(
+        v.trim().to_ascii_lowercase().as_str(),
+        "1" | "true" | "yes" | "on"
+    )
+}
+
+impl Config {
+    pub fn from_env() -> Result<Config, String> {
+        let minutes = match var("MOTCUA_SESSION_IDLE_MINUTES") {
+            Some(v) => v
+                .trim()
+                .parse::<i64>()
+                .ok()
+                .filter(|m| (1..=24 * 60).contains(m))
+                .ok_or_else(|| {
+                    format!("MOTCUA_SESSION_IDLE_MINUTES không hợp lệ: {v} (từ 1 đến 1440 phút)")
+                })?,
+            None => 30,
+        };
+        let hours = match var("MOTCUA_API_TOKEN_HOURS") {
+            Some(v) => v
+                .trim()
+                .parse::<i64>()
+                .ok()
+                .filter(|h| (1..=24 * 30).contains(h))
+                .ok_or_else(|| format!("MOTCUA_API_TOKEN_HOURS không hợp lệ: {v}"))?,
+            None => 12,
+        };
+        let bind = var("MOTCUA_BIND").unwrap_or_else(|| DEFAULT_BIND.to_string());
+        if bind.parse::<std::net::SocketAddr>().is_err() && !bind.contains(':') {
+            return Err(format!(
+                "MOTCUA_BIND phải có dạng host:port, không phải {bind}"
+            ));
+        }
+        let public_url = var("MOTCUA_PUBLIC_URL")
+            .unwrap_or_else(|| DEFAULT_PUBLIC_URL.to_string())
+            .trim_end_matches('/')
+            .to_string();
+        if !(public_url.starts_with("http://") || public_url.starts_with("https://")) {
+            return Err(format!(
+                "MOTCUA_PUBLIC_URL phải bắt đầu bằng http:// hoặc https://, không phải {public_url}"
+            ));
+        }
+        Ok(Config {
+            database_url: var("DATABASE_URL").unwrap_or_else(|| DEFAULT_DATABASE_URL.to_string()),
+            bind,
+            public_url,
+            secret_key: var("MOTCUA_SECRET_KEY"),
+            admin_password: var("MOTCUA_ADMIN_PASSWORD"),
+            trust_proxy: var("MOTCUA_TRUST_PROXY").is_some_and(|v| parse_bool(&v)),
+            session_idle_seconds: minutes * 60,
+            api_token_hours: hours,
+            hash_cost: HashCost::Production,
+        })
+    }
+
+    /// Cookies are `Secure` when citizens and staff reach the app over HTTPS.
+    pub fn secure_cookies(&self) -> bool {
+        self.public_url.starts_with("https://")
+    }
+}

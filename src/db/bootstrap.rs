@@ -1,0 +1,104 @@
+//! What a first start creates: the schema, a default office, the `admin`
+//! account, and the session key shared by every instance.
+
+use chrono::NaiveDateTime;
+
+use super::offices::{NewOffice, Office};
+use super::users::{NewUser, User};
+use super::{migrate, settings, with_startup_lock, DbConnection};
+use crate::domain::Role;
+use crate::error::AppError;
+
+pub const DEFAULT_OFFICE_CODE: &str = "000.00.00.H00";
+pub const DEFAULT_OFFICE_NAME: &str = "Cơ quan thi hành án dân sự";
+const SESSION_KEY_SETTING: &str = "session_key";
+
+/// What the first start made, for the console.
+pub struct Bootstrapped {
+    /// The admin password generated on this start, to print once.
+    pub generated_admin_password: Option<String>,
+    /// The session key in force (from the environment or the database).
+    pub session_secret: String,
+}
+
+/// Migrates and seeds the database, once even with several instances starting together.
+pub fn run(
+    conn: &mut DbConnection,
+    admin_password: Option<&str>,
+    secret_from_env: Option<&str>,
+    hash_password: impl Fn(&str) -> Result<String, AppError>,
+    now: NaiveDateTime,
+) -> Result<Bootstrapped, AppError> {
+    with_startup_lock(conn, |conn| {
+        migrate(conn)?;
+        let office_id = match Office::find_by_code(conn, DEFAULT_OFFICE_CODE)? {
+            Some(o) => o.id,
+            None if Office::count(conn)? == 0 => {
+                Office::insert(
+                    conn,
+                    &NewOffice {
+                        code: DEFAULT_OFFICE_CODE,
+                        name: DEFAULT_OFFICE_NAME,
+                        parent_id: None,
+                        active: true,
+                        created_at: now,
+                    },
+                )?
+                .id
+            }
+            None => Office::all(conn)?
+                .first()
+                .map(|o| o.id)
+                .ok_or_else(|| AppError::Startup("Không có đơn vị nào.".into()))?,
+        };
+        let mut generated_admin_password = None;
+        if User::find_by_username(conn, "admin")?.is_none() {
+            let password = match admin_password {
+                Some(p) if !p.is_empty() => p.to_string(),
+                _ => {
+                    let p = crate::auth::password::generate();
+                    generated_admin_password = Some(p.clone());
+                    p
+                }
+            };
+            let hash = hash_password(&password)?;
+            User::insert(
+                conn,
+                &NewUser {
+                    username: "admin",
+                    full_name: "Quản trị hệ thống",
+                    password_hash: &hash,
+                    role: Role::Admin.as_str(),
+                    office_id,
+                    active: true,
+                    session_epoch: 0,
+                    must_change_password: generated_admin_password.is_some(),
+                    created_at: now,
+                    updated_at: now,
+                },
+            )?;
+            super::audit::record(
+                conn,
+                now,
+                "hệ thống",
+                "user.create",
+                "admin",
+                "Tạo tài khoản quản trị lần đầu",
+            )?;
+        }
+        crate::catalog::seed(conn, now)?;
+        crate::schedule::seed(conn, now)?;
+        let session_secret = match secret_from_env {
+            Some(s) if !s.is_empty() => s.to_string(),
+            _ => settings::get_or_insert(
+                conn,
+                SESSION_KEY_SETTING,
+                &crate::auth::password::random_token(64),
+            )?,
+        };
+        Ok(Bootstrapped {
+            generated_admin_password,
+            session_secret,
+        })
+    })
+}

@@ -1,0 +1,14 @@
+//! Plain Rust business types and rules: no web, no SQL.
+
+pub mod applicant;
+pub mod calendar;
+pub mod deadline;
+pub mod holidays;
+pub mod lunar;
+pub mod office;
+pub mod procedure;
+pub mod role;
+pub mod time;
+pub mod user;
+
+pub use role::Role;

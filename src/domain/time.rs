@@ -1,0 +1,54 @@
+//! Vietnam's clock: Asia/Ho_Chi_Minh is UTC+7 all year (no daylight saving).
+
+use chrono::{DateTime, FixedOffset, NaiveDate, NaiveDateTime, TimeZone as _, Utc};
+
+pub fn vietnam() -> FixedOffset {
+    FixedOffset::east_opt(7 * 3600).expect("UTC+7 is a valid offset")
+}
+
+/// A stored UTC timestamp seen in Vietnam.
+pub fn to_local(utc: NaiveDateTime) -> DateTime<FixedOffset> {
+    vietnam().from_utc_datetime(&utc)
+}
+
+/// `dd/mm/yyyy`.
+pub fn format_date(d: NaiveDate) -> String {
+    d.format("%d/%m/%Y").to_string()
+}
+
+/// `HH:MM dd/mm/yyyy` in Vietnam's time.
+pub fn format_datetime(utc: NaiveDateTime) -> String {
+    to_local(utc).format("%H:%M %d/%m/%Y").to_string()
+}
+
+/// RFC 3339 with the +07:00 offset, as the API answers.
+pub fn rfc3339(utc: NaiveDateTime) -> String {
+    to_local(utc).to_rfc3339_opts(chrono::SecondsFormat::Secs, false)
+}
+
+pub fn now_utc() -> NaiveDateTime {
+    Utc::now().naive_utc()
+}
+
+/// Today in Vietnam.
+pub fn today() -> NaiveDate {
+    Utc::now().with_timezone(&vietnam()).date_naive()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formats_in_vietnam_time() {
+        let utc = NaiveDate::from_ymd_opt(2026, 2, 10)
+            .and_then(|d| d.and_hms_opt(2, 30, 0))
+            .expect("valid");
+        assert_eq!(format_datetime(utc), "09:30 10/02/2026");
+        assert_eq!(rfc3339(utc), "2026-02-10T09:30:00+07:00");
+        let late = NaiveDate::from_ymd_opt(2026, 2, 10)
+            .and_then(|d| d.and_hms_opt(18, 0, 0))
+            .expect("valid");
+        assert_eq!(format_datetime(late), "01:00 11/02/2026");
+    }
+}

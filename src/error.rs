@@ -1,0 +1,196 @@
+//! One application error type that knows its HTTP status and renders a
+//! Vietnamese page; the API wraps it to answer JSON.
+
+use actix_web::http::{header, StatusCode};
+use actix_web::{HttpResponse, ResponseError};
+use askama::Template;
+
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    #[error("not found")]
+    NotFound,
+    #[error("forbidden")]
+    Forbidden,
+    /// Not logged in (or the session ended): go to the login page and come back.
+    #[error("login required")]
+    LoginRequired { next: String, expired: bool },
+    /// The user must set a new password before anything else.
+    #[error("password change required")]
+    PasswordChangeRequired,
+    #[error("csrf token missing or wrong")]
+    Csrf,
+    #[error("bad request: {0}")]
+    BadRequest(String),
+    #[error("conflict: {0}")]
+    Conflict(String),
+    #[error("database error: {0}")]
+    Db(#[from] diesel::result::Error),
+    #[error("database pool error: {0}")]
+    Pool(#[from] diesel::r2d2::PoolError),
+    #[error("{0}")]
+    Startup(String),
+    #[error("internal error: {0}")]
+    Internal(String),
+}
+
+impl AppError {
+    pub fn status(&self) -> StatusCode {
+        match self {
+            AppError::NotFound => StatusCode::NOT_FOUND,
+            AppError::Db(diesel::result::Error::NotFound) => StatusCode::NOT_FOUND,
+            AppError::Forbidden | AppError::Csrf => StatusCode::FORBIDDEN,
+            AppError::LoginRequired { .. } | AppError::PasswordChangeRequired => {
+                StatusCode::SEE_OTHER
+            }
+            AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
+            AppError::Conflict(_) => StatusCode::CONFLICT,
+            AppError::Pool(_) => StatusCode::SERVICE_UNAVAILABLE,
+            AppError::Db(_) | AppError::Startup(_) | AppError::Internal(_) => {
+                StatusCode::INTERNAL_SERVER_ERROR
+            }
+        }
+    }
+
+    /// A short title and a sentence for the person who met the error.
+    pub fn title_and_message(&self) -> (&'static str, String) {
+        match self.status() {
+            StatusCode::NOT_FOUND => (
+                "Không tìm thấy trang",
+                "Trang hoặc hồ sơ bạn tìm không có, hoặc bạn không có quyền xem. Kiểm tra lại địa chỉ.".into(),
+            ),
+            StatusCode::FORBIDDEN if matches!(self, AppError::Csrf) => (
+                "Biểu mẫu đã hết hiệu lực",
+                "Biểu mẫu này đã hết hiệu lực (mã bảo vệ CSRF không đúng). Tải lại trang rồi thử lại.".into(),
+            ),
+            StatusCode::FORBIDDEN => (
+                "Không có quyền truy cập",
+                "Vai trò của bạn không được dùng chức năng này. Nếu cần, hãy liên hệ quản trị hệ thống.".into(),
+            ),
+            StatusCode::BAD_REQUEST => (
+                "Yêu cầu không hợp lệ",
+                match self {
+                    AppError::BadRequest(m) => m.clone(),
+                    _ => "Yêu cầu không hợp lệ.".into(),
+                },
+            ),
+            StatusCode::CONFLICT => (
+                "Không thực hiện được",
+                match self {
+                    AppError::Conflict(m) => m.clone(),
+                    _ => "Thao tác không thực hiện được ở trạng thái hiện tại.".into(),
+                },
+            ),
+            StatusCode::SERVICE_UNAVAILABLE => (
+                "Hệ thống đang bận",
+                "Hệ thống đang bận, vui lòng thử lại sau ít phút.".into(),
+            ),
+            _ => (
+                "Đã có lỗi xảy ra",
+                "Hệ thống gặp lỗi khi xử lý yêu cầu. Lỗi đã được ghi lại; vui lòng thử lại hoặc báo quản trị hệ thống.".into(),
+            ),
+        }
+    }
+}
+
+impl From<actix_web::error::BlockingError> for AppError {
+    fn from(e: actix_web::error::BlockingError) -> Self {
+        AppError::Internal(e.to_string())
+    }
+}
+
+impl From<askama::Error> for AppError {
+    fn from(e: askama::Error) -> Self {
+        AppError::Internal(format!("template: {e}"))
+    }
+}
+
+#[derive(Template)]
+#[template(path = "errors/error.html")]
+struct ErrorPage<'a> {
+    status: u16,
+    title: &'a str,
+    message: &'a str,
+}
+
+impl ResponseError for AppError {
+    fn status_code(&self) -> StatusCode {
+        self.status()
+    }
+
+    fn error_response(&self) -> HttpResponse {
+        match self {
+            AppError::LoginRequired { next, expired } => {
+                let mut target = format!("/login?next={}", urlencode(next));
+                if *expired {
+                    target.push_str("&expired=1");
+                }
+                return HttpResponse::SeeOther()
+                    .insert_header((header::LOCATION, target))
+                    .finish();
+            }
+            AppError::PasswordChangeRequired => {
+                return HttpResponse::SeeOther()
+                    .insert_header((header::LOCATION, "/account/password"))
+                    .finish();
+            }
+            _ => {}
+        }
+        let status = self.status();
+        if status.is_server_error() {
+            tracing::error!(error = %self, "request failed");
+        }
+        let (title, message) = self.title_and_message();
+        let body = ErrorPage {
+            status: status.as_u16(),
+            title,
+            message: &message,
+        }
+        .render()
+        .unwrap_or_else(|_| title.to_string());
+        HttpResponse::build(status)
+            .content_type("text/html; charset=utf-8")
+            .body(body)
+    }
+}
+
+/// Percent-encodes a query-string value.
+pub fn urlencode(s: &str) -> String {
+    serde_urlencoded::to_string([("v", s)])
+        .map(|q| q[2..].to_string())
+        .unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn statuses_follow_the_error() {
+        assert_eq!(AppError::NotFound.status(), StatusCode::NOT_FOUND);
+        assert_eq!(
+            AppError::Db(diesel::result::Error::NotFound).status(),
+            StatusCode::NOT_FOUND
+        );
+        assert_eq!(AppError::Csrf.status(), StatusCode::FORBIDDEN);
+        assert_eq!(
+            AppError::Internal("x".into()).status(),
+            StatusCode::INTERNAL_SERVER_ERROR
+        );
+    }
+
+    #[test]
+    fn login_redirect_keeps_the_target() {
+        let resp = AppError::LoginRequired {
+            next: "/admin/users?q=a b".into(),
+            expired: true,
+        }
+        .error_response();
+        assert_eq!(resp.status(), StatusCode::SEE_OTHER);
+        let location = resp
+            .headers()
+            .get(header::LOCATION)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default();
+        assert_eq!(location, "/login?next=%2Fadmin%2Fusers%3Fq%3Da+b&expired=1");
+    }
+}

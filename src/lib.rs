@@ -1,0 +1,18 @@
+//! Một Cửa: the one-stop shop (cơ chế một cửa) of a Vietnamese public office.
+
+pub mod admin;
+pub mod auth;
+pub mod catalog;
+pub mod cli;
+pub mod config;
+pub mod db;
+pub mod domain;
+pub mod error;
+pub mod schedule;
+pub mod startup;
+pub mod state;
+pub mod validation;
+pub mod web;
+
+pub use config::Config;
+pub use startup::Application;

@@ -1,0 +1,442 @@
+//! Calendar use cases: seeding the official schedules, adopting a year,
+//! correcting a day, changing the working week; each change audited and
+//! marked so that every instance reloads the calendar.
+
+use std::collections::BTreeSet;
+
+use chrono::{Datelike, NaiveDate, NaiveDateTime};
+use serde::Deserialize;
+
+use crate::db::calendar as store;
+use crate::db::{audit, write_tx, DbConnection};
+use crate::domain::calendar::{Calendar, CalendarSettings, DayEntry, DayKind, RULE_YEARS};
+use crate::domain::holidays::rule_schedule;
+use crate::error::AppError;
+use crate::validation::{ActionError, FieldErrors};
+
+const SEED: &str = include_str!("../seed/holidays.json");
+
+#[derive(Deserialize)]
+struct SeedFile {
+    years: Vec<SeedYear>,
+}
+
+#[derive(Deserialize)]
+struct SeedYear {
+    year: i32,
+    source: String,
+    days: Vec<SeedDay>,
+}
+
+#[derive(Deserialize)]
+struct SeedDay {
+    date: NaiveDate,
+    kind: String,
+    name: String,
+}
+
+const SYSTEM: &str = "hệ thống";
+
+/// Records the official schedules of the seed for the years not on record yet.
+pub fn seed(conn: &mut DbConnection, now: NaiveDateTime) -> Result<usize, AppError> {
+    let file: SeedFile = serde_json::from_str(SEED)
+        .map_err(|e| AppError::Startup(format!("seed/holidays.json: {e}")))?;
+    let mut added = 0;
+    for y in file.years {
+        if store::find_year(conn, y.year)?.is_some() {
+            continue;
+        }
+        write_tx(conn, |conn| {
+            store::insert_year(conn, y.year, &y.source, SYSTEM, now)?;
+            for d in &y.days {
+                let kind = DayKind::parse(&d.kind).ok_or_else(|| {
+                    AppError::Startup(format!("seed/holidays.json: kind {}", d.kind))
+                })?;
+                // A day recorded by an administrator is kept.
+                if store::find_day(conn, d.date)?.is_none() {
+                    store::put_day(
+                        conn,
+                        &DayEntry {
+                            date: d.date,
+                            kind,
+                            name: d.name.clone(),
+                        },
+                        SYSTEM,
+                        now,
+                    )?;
+                }
+            }
+            store::bump_version(conn)?;
+            Ok::<(), AppError>(())
+        })?;
+        added += 1;
+    }
+    Ok(added)
+}
+
+/// Builds the calendar from what is on record.
+pub fn build(conn: &mut DbConnection) -> Result<Calendar, AppError> {
+    let (settings, entries, years) = store::load(conn)?;
+    Ok(Calendar::new(settings, entries, years))
+}
+
+fn check_year(year: i32) -> Result<(), ActionError> {
+    if RULE_YEARS.contains(&year) {
+        Ok(())
+    } else {
+        Err(ActionError::field(
+            "year",
+            format!(
+                "Năm phải từ {} đến {}.",
+                RULE_YEARS.start(),
+                RULE_YEARS.end()
+            ),
+        ))
+    }
+}
+
+/// Puts `year` on record: its days as the rule gives them, ready to be corrected
+/// to the official schedule when it is published.
+pub fn adopt_year(
+    conn: &mut DbConnection,
+    actor: &str,
+    year: i32,
+    source: &str,
+    now: NaiveDateTime,
+) -> Result<(), ActionError> {
+    check_year(year)?;
+    let source = source.trim();
+    if source.chars().count() > 2000 {
+        return Err(ActionError::field(
+            "source",
+            "Căn cứ không quá 2.000 ký tự.",
+        ));
+    }
+    write_tx(conn, |conn| {
+        if store::find_year(conn, year)?.is_some() {
+            return Err(ActionError::field(
+                "year",
+                format!("Lịch năm {year} đã được ghi nhận."),
+            ));
+        }
+        let source = if source.is_empty() {
+            "Tính theo Bộ luật Lao động 2019 (Điều 111, 112); chưa có thông báo chính thức"
+                .to_string()
+        } else {
+            source.to_string()
+        };
+        store::insert_year(conn, year, &source, actor, now)?;
+        for e in rule_schedule(year) {
+            if store::find_day(conn, e.date)?.is_none() {
+                store::put_day(conn, &e, actor, now)?;
+            }
+        }
+        store::bump_version(conn)?;
+        audit::record(
+            conn,
+            now,
+            actor,
+            "calendar.adopt_year",
+            &year.to_string(),
+            &source,
+        )?;
+        Ok(())
+    })
+}
+
+/// Changes the source (the decision) cited for a year on record.
+pub fn set_year_source(
+    conn: &mut DbConnection,
+    actor: &str,
+    year: i32,
+    source: &str,
+    now: NaiveDateTime,
+) -> Result<(), ActionError> {
+    let source = source.trim();
+    if source.is_empty() {
+        return Err(ActionError::field(
+            "source",
+            "Nhập căn cứ (số, ngày của thông báo hoặc quyết định).",
+        ));
+    }
+    if source.chars().count() > 2000 {
+        return Err(ActionError::field(
+            "source",
+            "Căn cứ không quá 2.000 ký tự.",
+        ));
+    }
+    write_tx(conn, |conn| {
+        if store::find_year(conn, year)?.is_none() {
+            return Err(ActionError::field(
+                "year",
+                format!("Lịch năm {year} chưa được ghi nhận."),
+            ));
+        }
+        store::update_year_source(conn, year, source, actor, now)?;
+        audit::record(
+            conn,
+            now,
+            actor,
+            "calendar.year_source",
+            &year.to_string(),
+            source,
+        )?;
+        Ok(())
+    })
+}
+
+/// A day correction as typed.
+#[derive(Debug, Clone, Default)]
+pub struct DayInput {
+    pub date: String,
+    pub kind: String,
+    pub name: String,
+}
+
+/// Records a day off or a worked weekend day (replacing what that date held).
+/// A year not on record is adopted first, so the rule's other days stay.
+pub fn put_day(
+    conn: &mut DbConnection,
+    actor: &str,
+    input: &DayInput,
+    now: NaiveDateTime,
+) -> Result<NaiveDate, ActionError> {
+    let mut e = FieldErrors::new();
+    let date = crate::catalog::parse_date(&input.date);
+    if date.is_none() {
+        e.add(
+            "date",
+            "Nhập ngày theo dạng ngày/tháng/năm, ví dụ 02/09/2027.",
+        );
+    }
+    let kind = DayKind::parse(&input.kind);
+    if kind.is_none() {
+        e.add("kind", "Chọn ngày nghỉ hay ngày làm bù.");
+    }
+    let name = input.name.trim().to_string();
+    if name.is_empty() {
+        e.add("name", "Nhập tên ngày (ví dụ: Quốc khánh (ngày liền kề)).");
+    } else if name.chars().count() > 200 {
+        e.add("name", "Tên ngày không quá 200 ký tự.");
+    }
+    let (Some(date), Some(kind)) = (date, kind) else {
+        return Err(ActionError::Invalid(e));
+    };
+    if !e.is_empty() {
+        return Err(ActionError::Invalid(e));
+    }
+    check_year(date.year()).map_err(|_| {
+        ActionError::field(
+            "date",
+            format!(
+                "Ngày phải thuộc năm {} đến {}.",
+                RULE_YEARS.start(),
+                RULE_YEARS.end()
+            ),
+        )
+    })?;
+    write_tx(conn, |conn| {
+        if store::find_year(conn, date.year())?.is_none() {
+            adopt_year(conn, actor, date.year(), "", now)?;
+        }
+        let before = store::find_day(conn, date)?;
+        store::put_day(
+            conn,
+            &DayEntry {
+                date,
+                kind,
+                name: name.clone(),
+            },
+            actor,
+            now,
+        )?;
+        store::bump_version(conn)?;
+        let detail = match before {
+            Some(b) => format!("{} ({}) → {} ({})", b.name, b.kind, name, kind.as_str()),
+            None => format!("{name} ({})", kind.as_str()),
+        };
+        audit::record(
+            conn,
+            now,
+            actor,
+            "calendar.put_day",
+            &date.format("%d/%m/%Y").to_string(),
+            &detail,
+        )?;
+        Ok(date)
+    })
+}
+
+/// Removes a recorded day: it becomes an ordinary day of its weekday.
+pub fn delete_day(
+    conn: &mut DbConnection,
+    actor: &str,
+    date: NaiveDate,
+    now: NaiveDateTime,
+) -> Result<(), ActionError> {
+    write_tx(conn, |conn| {
+        if store::find_year(conn, date.year())?.is_none() {
+            adopt_year(conn, actor, date.year(), "", now)?;
+        }
+        let Some(before) = store::find_day(conn, date)? else {
+            return Err(ActionError::field("date", "Ngày này không có trong lịch."));
+        };
+        store::delete_day(conn, date)?;
+        store::bump_version(conn)?;
+        audit::record(
+            conn,
+            now,
+            actor,
+            "calendar.delete_day",
+            &date.format("%d/%m/%Y").to_string(),
+            &format!("Bỏ {} ({})", before.name, before.kind),
+        )?;
+        Ok(())
+    })
+}
+
+/// Changes the working week and office hours.
+pub fn set_settings(
+    conn: &mut DbConnection,
+    actor: &str,
+    work_week: &[u32],
+    opens: &str,
+    closes: &str,
+    now: NaiveDateTime,
+) -> Result<CalendarSettings, ActionError> {
+    let week = work_week
+        .iter()
+        .map(|d| d.to_string())
+        .collect::<Vec<_>>()
+        .join(",");
+    let settings = CalendarSettings::parse(&week, opens, closes).map_err(|m| {
+        let field = if m.contains("tuần") {
+            "work_week"
+        } else if m.contains("kết thúc") {
+            "closes"
+        } else {
+            "opens"
+        };
+        ActionError::field(field, m)
+    })?;
+    write_tx(conn, |conn| {
+        crate::db::settings::set(conn, store::WORK_WEEK, &settings.work_week_string())?;
+        crate::db::settings::set(
+            conn,
+            store::OPENS,
+            &settings.opens.format("%H:%M").to_string(),
+        )?;
+        crate::db::settings::set(
+            conn,
+            store::CLOSES,
+            &settings.closes.format("%H:%M").to_string(),
+        )?;
+        store::bump_version(conn)?;
+        audit::record(
+            conn,
+            now,
+            actor,
+            "calendar.settings",
+            "lịch làm việc",
+            &format!(
+                "Ngày làm việc {}; giờ {}–{}",
+                settings.work_week_string(),
+                settings.opens.format("%H:%M"),
+                settings.closes.format("%H:%M")
+            ),
+        )?;
+        Ok(settings)
+    })
+}
+
+/// The years on record, as a set.
+pub fn scheduled_years(conn: &mut DbConnection) -> Result<BTreeSet<i32>, AppError> {
+    Ok(store::years(conn)?.into_iter().map(|y| y.year).collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The calendar as the seed alone makes it.
+    fn seeded() -> Calendar {
+        let file: SeedFile = serde_json::from_str(SEED).expect("seed parses");
+        let years = file.years.iter().map(|y| y.year).collect();
+        let entries = file
+            .years
+            .iter()
+            .flat_map(|y| y.days.iter())
+            .map(|d| DayEntry {
+                date: d.date,
+                kind: DayKind::parse(&d.kind).expect("kind"),
+                name: d.name.clone(),
+            })
+            .collect();
+        Calendar::new(CalendarSettings::default(), entries, years)
+    }
+
+    fn d(s: &str) -> NaiveDate {
+        NaiveDate::parse_from_str(s, "%Y-%m-%d").expect("date")
+    }
+
+    #[test]
+    fn seed_covers_every_year_since_2015_with_a_source() {
+        let file: SeedFile = serde_json::from_str(SEED).expect("seed parses");
+        let years: Vec<i32> = file.years.iter().map(|y| y.year).collect();
+        assert_eq!(years, (2015..=2026).collect::<Vec<_>>());
+        assert!(file
+            .years
+            .iter()
+            .all(|y| !y.source.is_empty() && !y.days.is_empty()));
+    }
+
+    #[test]
+    fn official_schedules_of_recent_years() {
+        let cal = seeded();
+        let off = |s: &str| !cal.is_working_day(d(s));
+        // 2026, Thông báo 9441/TB-BNV (16/10/2025): Tết 16-20/02, 2/9 with 1/9, 31/08 swapped for Saturday 22/08.
+        for day in [
+            "2026-02-16",
+            "2026-02-20",
+            "2026-08-31",
+            "2026-09-01",
+            "2026-09-02",
+        ] {
+            assert!(off(day), "{day}");
+        }
+        assert!(!off("2026-08-22"), "Saturday 22/08/2026 is worked");
+        // 2026, Công văn 12729/VPCP-KGVX: 02/01 off, Saturday 10/01 worked.
+        assert!(off("2026-01-02"));
+        assert!(!off("2026-01-10"));
+        // 2025, Công văn 8726/VPCP-KGVX: Tết 27-31/01; 02/05 off for Saturday 26/04.
+        for day in ["2025-01-27", "2025-01-31", "2025-05-02", "2025-09-01"] {
+            assert!(off(day), "{day}");
+        }
+        assert!(!off("2025-04-26"));
+        // 2024, Công văn 2450/VPCP-KGVX: 29/04 off for Saturday 04/05.
+        assert!(off("2024-04-29"));
+        assert!(!off("2024-05-04"));
+        // 2023, Công văn 8056/VPCP-KGVX: Tết 20-26/01, Quốc khánh 01-04/09 (04/09 in compensation).
+        for day in ["2023-01-20", "2023-01-26", "2023-09-01", "2023-09-04"] {
+            assert!(off(day), "{day}");
+        }
+        assert!(!off("2023-01-27"));
+        // 2019, Công văn 6519/VPCP-KGVX: 31/12/2018 off for Saturday 05/01/2019.
+        assert!(off("2018-12-31"));
+        assert!(!off("2019-01-05"));
+    }
+
+    #[test]
+    fn a_due_date_across_tet_2026() {
+        // Received Thursday 12/02/2026 at 16:00, 5 working days: 13/02, then 23-26/02.
+        let dl = crate::domain::deadline::compute(
+            &seeded(),
+            NaiveDate::from_ymd_opt(2026, 2, 12)
+                .and_then(|d| d.and_hms_opt(16, 0, 0))
+                .expect("time"),
+            5,
+        )
+        .expect("due");
+        assert_eq!(dl.due_date, d("2026-02-26"));
+    }
+}

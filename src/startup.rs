@@ -1,0 +1,111 @@
+//! Builds the application: database, first-run seed, HTTP server on a port.
+
+use std::net::TcpListener;
+
+use actix_session::config::{BrowserSession, CookieContentSecurity};
+use actix_session::storage::CookieSessionStore;
+use actix_session::SessionMiddleware;
+use actix_web::cookie::{Key, SameSite};
+use actix_web::dev::Server;
+use actix_web::{web, App, HttpServer};
+use sha2::{Digest, Sha512};
+
+use crate::auth::password;
+use crate::config::Config;
+use crate::db::{bootstrap, Db};
+use crate::domain::time::now_utc;
+use crate::error::AppError;
+use crate::state::AppState;
+
+pub struct Application {
+    port: u16,
+    server: Server,
+    /// The `admin` password generated on this first start, if any: print it once.
+    pub generated_admin_password: Option<String>,
+}
+
+/// Opens the database, migrates and seeds it (once across instances).
+pub fn prepare_database(config: &Config) -> Result<(Db, bootstrap::Bootstrapped), AppError> {
+    let db = Db::connect(&config.database_url)?;
+    let cost = config.hash_cost;
+    let boot = {
+        let mut conn = db.get()?;
+        bootstrap::run(
+            &mut conn,
+            config.admin_password.as_deref(),
+            config.secret_key.as_deref(),
+            |p| password::hash(cost, p).map_err(|e| AppError::Internal(e.to_string())),
+            now_utc(),
+        )?
+    };
+    Ok((db, boot))
+}
+
+/// A 64-byte cookie key derived from the configured secret, whatever its length.
+fn cookie_key(secret: &str) -> Key {
+    Key::from(&Sha512::digest(secret.as_bytes())[..])
+}
+
+impl Application {
+    pub fn build(config: Config) -> Result<Application, AppError> {
+        Self::build_with_workers(config, None)
+    }
+
+    /// As `build`, with a fixed number of workers (tests use one).
+    pub fn build_with_workers(
+        config: Config,
+        workers: Option<usize>,
+    ) -> Result<Application, AppError> {
+        let (db, boot) = prepare_database(&config)?;
+        let listener = TcpListener::bind(&config.bind)
+            .map_err(|e| AppError::Startup(format!("Không mở được cổng {}: {e}", config.bind)))?;
+        let port = listener
+            .local_addr()
+            .map_err(|e| AppError::Startup(e.to_string()))?
+            .port();
+        let key = cookie_key(&boot.session_secret);
+        let secure = config.secure_cookies();
+        let state = web::Data::new(AppState::new(
+            db,
+            config.clone(),
+            password::dummy_hash(config.hash_cost),
+        ));
+        let mut server = HttpServer::new(move || {
+            App::new()
+                .app_data(state.clone())
+                .app_data(crate::web::api::json_config())
+                .app_data(crate::web::api::query_config())
+                .wrap(
+                    SessionMiddleware::builder(CookieSessionStore::default(), key.clone())
+                        .cookie_name("motcua_session".to_string())
+                        .cookie_http_only(true)
+                        .cookie_same_site(SameSite::Lax)
+                        .cookie_secure(secure)
+                        .cookie_content_security(CookieContentSecurity::Private)
+                        .session_lifecycle(BrowserSession::default())
+                        .build(),
+                )
+                .wrap(crate::web::security_headers())
+                .wrap(actix_web::middleware::from_fn(crate::web::log_request))
+                .configure(crate::web::routes)
+        })
+        .listen(listener)
+        .map_err(|e| AppError::Startup(e.to_string()))?;
+        if let Some(n) = workers {
+            server = server.workers(n);
+        }
+        Ok(Application {
+            port,
+            server: server.run(),
+            generated_admin_password: boot.generated_admin_password,
+        })
+    }
+
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        self.server.await
+    }
+}

@@ -1,0 +1,52 @@
+//! What every handler shares.
+
+use std::sync::{Arc, RwLock};
+
+use crate::config::Config;
+use crate::db::Db;
+use crate::domain::calendar::Calendar;
+use crate::error::AppError;
+
+pub struct AppState {
+    pub db: Db,
+    pub config: Config,
+    /// Verified against when a username does not exist (equal timing).
+    pub dummy_hash: String,
+    /// The calendar with the version it was built from.
+    calendar: RwLock<Option<(String, Arc<Calendar>)>>,
+}
+
+impl AppState {
+    pub fn new(db: Db, config: Config, dummy_hash: String) -> AppState {
+        AppState {
+            db,
+            config,
+            dummy_hash,
+            calendar: RwLock::new(None),
+        }
+    }
+
+    /// The calendar in force. It is rebuilt when another instance (or this one)
+    /// changed it, which a version stamp in the settings tells.
+    pub async fn calendar(&self) -> Result<Arc<Calendar>, AppError> {
+        let version = self.db.run(crate::db::calendar::version).await?;
+        if let Ok(guard) = self.calendar.read() {
+            if let Some((v, cal)) = guard.as_ref() {
+                if *v == version {
+                    return Ok(cal.clone());
+                }
+            }
+        }
+        let (version, cal) = self
+            .db
+            .run(|conn| {
+                let version = crate::db::calendar::version(conn)?;
+                Ok((version, Arc::new(crate::schedule::build(conn)?)))
+            })
+            .await?;
+        if let Ok(mut guard) = self.calendar.write() {
+            *guard = Some((version, cal.clone()));
+        }
+        Ok(cal)
+    }
+}

@@ -1,0 +1,95 @@
+//! A staff member's own account: changing the password.
+
+use actix_session::Session;
+use actix_web::{get, post, web, HttpRequest, HttpResponse};
+use askama::Template;
+use serde::Deserialize;
+
+use super::layout::Layout;
+use super::see_other;
+use crate::admin::change_own_password;
+use crate::auth::csrf::CsrfForm;
+use crate::auth::session;
+use crate::auth::Staff;
+use crate::domain::role::AnyStaff;
+use crate::domain::time::now_utc;
+use crate::error::AppError;
+use crate::state::AppState;
+use crate::validation::{ActionError, FieldErrors};
+
+#[derive(Template)]
+#[template(path = "account/password.html")]
+struct PasswordPage {
+    page: Layout,
+    forced: bool,
+    errors: FieldErrors,
+}
+
+fn page(
+    req: &HttpRequest,
+    staff: &Staff<AnyStaff>,
+    errors: FieldErrors,
+) -> Result<HttpResponse, AppError> {
+    super::html(
+        super::form_status(&errors),
+        &PasswordPage {
+            page: Layout::new(req, "Đổi mật khẩu", Some(&staff.user)),
+            forced: staff.must_change_password,
+            errors,
+        },
+    )
+}
+
+#[get("/account/password")]
+pub async fn password_form(
+    req: HttpRequest,
+    staff: Staff<AnyStaff>,
+) -> Result<HttpResponse, AppError> {
+    page(&req, &staff, FieldErrors::new())
+}
+
+#[derive(Deserialize)]
+pub struct PasswordForm {
+    #[serde(default)]
+    current_password: String,
+    #[serde(default)]
+    new_password: String,
+    #[serde(default)]
+    confirm_password: String,
+}
+
+#[post("/account/password")]
+pub async fn password_submit(
+    req: HttpRequest,
+    staff: Staff<AnyStaff>,
+    state: web::Data<AppState>,
+    session: Session,
+    CsrfForm(form): CsrfForm<PasswordForm>,
+) -> Result<HttpResponse, AppError> {
+    let cost = state.config.hash_cost;
+    let id = staff.id;
+    let result = state
+        .db
+        .run(move |conn| {
+            Ok(change_own_password(
+                conn,
+                cost,
+                id,
+                &form.current_password,
+                &form.new_password,
+                &form.confirm_password,
+                now_utc(),
+            ))
+        })
+        .await?;
+    match result {
+        Ok(epoch) => {
+            // Other sessions of this user end; this one goes on under the new epoch.
+            session::login(&session, id, epoch, chrono::Utc::now().timestamp())?;
+            session::push_flash(&session, "success", "Đã đổi mật khẩu.");
+            Ok(see_other("/"))
+        }
+        Err(ActionError::Invalid(errors)) => page(&req, &staff, errors),
+        Err(ActionError::Failed(e)) => Err(e),
+    }
+}

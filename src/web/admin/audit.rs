@@ -1,0 +1,43 @@
+//! The audit trail of administrative changes, newest first.
+
+use actix_web::http::StatusCode;
+use actix_web::{get, web, HttpRequest, HttpResponse};
+use askama::Template;
+
+use crate::auth::Staff;
+use crate::db::audit::{self, AuditEvent};
+use crate::domain::role::Admins;
+use crate::domain::time::format_datetime;
+use crate::error::AppError;
+use crate::state::AppState;
+use crate::web::html;
+use crate::web::layout::Layout;
+
+#[derive(Template)]
+#[template(path = "admin/audit.html")]
+struct AuditPage {
+    page: Layout,
+    events: Vec<AuditEvent>,
+}
+
+impl AuditPage {
+    fn when(&self, e: &AuditEvent) -> String {
+        format_datetime(e.at)
+    }
+}
+
+#[get("/admin/audit")]
+pub async fn list(
+    req: HttpRequest,
+    staff: Staff<Admins>,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, AppError> {
+    let events = state.db.run(|conn| audit::recent(conn, 200)).await?;
+    html(
+        StatusCode::OK,
+        &AuditPage {
+            page: Layout::new(&req, "Nhật ký quản trị", Some(&staff.user)),
+            events,
+        },
+    )
+}

@@ -1,0 +1,408 @@
+//! Managing staff accounts: list, create, change role and office, reset the
+//! password, deactivate.
+
+use actix_session::Session;
+use actix_web::http::StatusCode;
+use actix_web::{get, post, web, HttpRequest, HttpResponse};
+use askama::Template;
+use serde::Deserialize;
+
+use crate::admin::{self, NewUserInput, UserChanges};
+use crate::auth::csrf::CsrfForm;
+use crate::auth::session::push_flash;
+use crate::auth::Staff;
+use crate::db::offices::Office;
+use crate::db::users::{User, UserRow};
+use crate::domain::role::Admins;
+use crate::domain::time::now_utc;
+use crate::domain::Role;
+use crate::error::{urlencode, AppError};
+use crate::state::AppState;
+use crate::validation::{ActionError, FieldErrors};
+use crate::web::layout::Layout;
+use crate::web::paging::Pager;
+use crate::web::{form_status, html, see_other};
+
+const PER_PAGE: i64 = 50;
+
+pub struct RoleOption {
+    pub value: &'static str,
+    pub label: &'static str,
+}
+
+fn role_options() -> Vec<RoleOption> {
+    Role::ALL
+        .iter()
+        .map(|r| RoleOption {
+            value: r.as_str(),
+            label: r.label(),
+        })
+        .collect()
+}
+
+pub fn role_label(role: &str) -> &'static str {
+    role.parse::<Role>()
+        .map(|r| r.label())
+        .unwrap_or("(không rõ)")
+}
+
+#[derive(Template)]
+#[template(path = "admin/users.html")]
+struct UsersPage {
+    page: Layout,
+    q: String,
+    rows: Vec<UserRow>,
+    pager: Pager,
+}
+
+#[derive(Deserialize)]
+pub struct ListQuery {
+    q: Option<String>,
+    page: Option<i64>,
+}
+
+#[get("/admin/users")]
+pub async fn list(
+    req: HttpRequest,
+    staff: Staff<Admins>,
+    state: web::Data<AppState>,
+    query: web::Query<ListQuery>,
+) -> Result<HttpResponse, AppError> {
+    let q = query.q.clone().unwrap_or_default().trim().to_string();
+    let requested = query.page;
+    let q2 = q.clone();
+    let (rows, pager) = state
+        .db
+        .run(move |conn| {
+            let (_, total) = User::list(conn, &q2, 0, 0)?;
+            let base = if q2.is_empty() {
+                "/admin/users".to_string()
+            } else {
+                format!("/admin/users?q={}", urlencode(&q2))
+            };
+            let pager = Pager::new(requested, PER_PAGE, total, base);
+            let (rows, _) = User::list(conn, &q2, pager.offset(), PER_PAGE)?;
+            Ok((rows, pager))
+        })
+        .await?;
+    html(
+        StatusCode::OK,
+        &UsersPage {
+            page: Layout::new(&req, "Người dùng", Some(&staff.user)),
+            q,
+            rows,
+            pager,
+        },
+    )
+}
+
+/// The fields of the user form, as typed.
+#[derive(Deserialize, Default)]
+pub struct UserForm {
+    #[serde(default)]
+    username: String,
+    #[serde(default)]
+    full_name: String,
+    #[serde(default)]
+    role: String,
+    #[serde(default)]
+    office: String,
+    #[serde(default)]
+    password: String,
+    must_change_password: Option<String>,
+    active: Option<String>,
+}
+
+impl UserForm {
+    /// The form filled from a stored user.
+    fn of(user: &User, office_code: String) -> UserForm {
+        UserForm {
+            username: user.username.clone(),
+            full_name: user.full_name.clone(),
+            role: user.role.clone(),
+            office: office_code,
+            active: user.active.then(|| "on".to_string()),
+            ..UserForm::default()
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "admin/user_form.html")]
+struct UserFormPage {
+    page: Layout,
+    /// `None` when creating.
+    user: Option<User>,
+    form: UserForm,
+    roles: Vec<RoleOption>,
+    offices: Vec<Office>,
+    errors: FieldErrors,
+    reset_errors: FieldErrors,
+}
+
+impl UserFormPage {
+    fn is_checked(v: &Option<String>) -> bool {
+        v.is_some()
+    }
+    fn must_change(&self) -> bool {
+        Self::is_checked(&self.form.must_change_password)
+    }
+    fn is_active(&self) -> bool {
+        Self::is_checked(&self.form.active)
+    }
+}
+
+async fn form_page(
+    req: &HttpRequest,
+    staff: &Staff<Admins>,
+    state: &AppState,
+    user: Option<User>,
+    form: UserForm,
+    errors: FieldErrors,
+    reset_errors: FieldErrors,
+) -> Result<HttpResponse, AppError> {
+    let offices = state.db.run(Office::all).await?;
+    let title = if user.is_some() {
+        "Sửa người dùng"
+    } else {
+        "Thêm người dùng"
+    };
+    let status = if errors.is_empty() {
+        form_status(&reset_errors)
+    } else {
+        form_status(&errors)
+    };
+    html(
+        status,
+        &UserFormPage {
+            page: Layout::new(req, title, Some(&staff.user)),
+            user,
+            form,
+            roles: role_options(),
+            offices,
+            errors,
+            reset_errors,
+        },
+    )
+}
+
+#[get("/admin/users/new")]
+pub async fn new_form(
+    req: HttpRequest,
+    staff: Staff<Admins>,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, AppError> {
+    let form = UserForm {
+        office: staff.office_code.clone(),
+        must_change_password: Some("on".into()),
+        active: Some("on".into()),
+        ..UserForm::default()
+    };
+    form_page(
+        &req,
+        &staff,
+        &state,
+        None,
+        form,
+        FieldErrors::new(),
+        FieldErrors::new(),
+    )
+    .await
+}
+
+#[post("/admin/users")]
+pub async fn create(
+    req: HttpRequest,
+    staff: Staff<Admins>,
+    state: web::Data<AppState>,
+    session: Session,
+    CsrfForm(form): CsrfForm<UserForm>,
+) -> Result<HttpResponse, AppError> {
+    let input = NewUserInput {
+        username: form.username.clone(),
+        full_name: form.full_name.clone(),
+        role: form.role.clone(),
+        office_code: form.office.clone(),
+        password: form.password.clone(),
+        must_change_password: form.must_change_password.is_some(),
+    };
+    let actor = staff.username.clone();
+    let cost = state.config.hash_cost;
+    let result = state
+        .db
+        .run(move |conn| Ok(admin::create_user(conn, cost, &actor, &input, now_utc())))
+        .await?;
+    match result {
+        Ok(user) => {
+            push_flash(
+                &session,
+                "success",
+                &format!("Đã thêm người dùng {}.", user.username),
+            );
+            Ok(see_other("/admin/users"))
+        }
+        Err(ActionError::Invalid(errors)) => {
+            let form = UserForm {
+                password: String::new(),
+                ..form
+            };
+            form_page(&req, &staff, &state, None, form, errors, FieldErrors::new()).await
+        }
+        Err(ActionError::Failed(e)) => Err(e),
+    }
+}
+
+#[get("/admin/users/{id}")]
+pub async fn edit_form(
+    req: HttpRequest,
+    staff: Staff<Admins>,
+    state: web::Data<AppState>,
+    path: web::Path<i64>,
+) -> Result<HttpResponse, AppError> {
+    let id = path.into_inner();
+    let (user, office) = state
+        .db
+        .run(move |conn| User::with_office(conn, id)?.ok_or(AppError::NotFound))
+        .await?;
+    let form = UserForm::of(&user, office.code);
+    form_page(
+        &req,
+        &staff,
+        &state,
+        Some(user),
+        form,
+        FieldErrors::new(),
+        FieldErrors::new(),
+    )
+    .await
+}
+
+async fn load_user(state: &AppState, id: i64) -> Result<User, AppError> {
+    state.db.run(move |conn| User::find(conn, id)).await
+}
+
+#[post("/admin/users/{id}")]
+pub async fn update(
+    req: HttpRequest,
+    staff: Staff<Admins>,
+    state: web::Data<AppState>,
+    session: Session,
+    path: web::Path<i64>,
+    CsrfForm(form): CsrfForm<UserForm>,
+) -> Result<HttpResponse, AppError> {
+    let id = path.into_inner();
+    let user = load_user(&state, id).await?;
+    let changes = UserChanges {
+        full_name: form.full_name.clone(),
+        role: form.role.clone(),
+        office_code: form.office.clone(),
+        active: form.active.is_some(),
+    };
+    let actor = staff.username.clone();
+    let actor_id = staff.id;
+    let result = state
+        .db
+        .run(move |conn| {
+            Ok(admin::update_user(
+                conn,
+                &actor,
+                actor_id,
+                id,
+                &changes,
+                now_utc(),
+            ))
+        })
+        .await?;
+    match result {
+        Ok(()) => {
+            push_flash(
+                &session,
+                "success",
+                &format!("Đã lưu thay đổi của {}.", user.username),
+            );
+            Ok(see_other("/admin/users"))
+        }
+        Err(ActionError::Invalid(errors)) => {
+            let form = UserForm {
+                username: user.username.clone(),
+                ..form
+            };
+            form_page(
+                &req,
+                &staff,
+                &state,
+                Some(user),
+                form,
+                errors,
+                FieldErrors::new(),
+            )
+            .await
+        }
+        Err(ActionError::Failed(e)) => Err(e),
+    }
+}
+
+#[derive(Deserialize)]
+pub struct ResetForm {
+    #[serde(default)]
+    password: String,
+}
+
+#[post("/admin/users/{id}/password")]
+pub async fn reset_password(
+    req: HttpRequest,
+    staff: Staff<Admins>,
+    state: web::Data<AppState>,
+    session: Session,
+    path: web::Path<i64>,
+    CsrfForm(form): CsrfForm<ResetForm>,
+) -> Result<HttpResponse, AppError> {
+    let id = path.into_inner();
+    let actor = staff.username.clone();
+    let cost = state.config.hash_cost;
+    let result = state
+        .db
+        .run(move |conn| {
+            Ok(admin::reset_password(
+                conn,
+                cost,
+                &actor,
+                id,
+                &form.password,
+                now_utc(),
+            ))
+        })
+        .await?;
+    match result {
+        Ok(()) => {
+            let user = load_user(&state, id).await?;
+            push_flash(
+                &session,
+                "success",
+                &format!(
+                    "Đã đặt lại mật khẩu của {}. Người dùng phải đổi mật khẩu khi đăng nhập lần sau.",
+                    user.username
+                ),
+            );
+            Ok(see_other(&format!("/admin/users/{id}")))
+        }
+        Err(ActionError::Invalid(errors)) => {
+            let (user, office) = state
+                .db
+                .run(move |conn| User::with_office(conn, id)?.ok_or(AppError::NotFound))
+                .await?;
+            let form = UserForm::of(&user, office.code);
+            form_page(
+                &req,
+                &staff,
+                &state,
+                Some(user),
+                form,
+                FieldErrors::new(),
+                errors,
+            )
+            .await
+        }
+        Err(ActionError::Failed(e)) => Err(e),
+    }
+}

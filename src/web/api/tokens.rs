@@ -1,0 +1,96 @@
+//! `POST /api/v1/tokens`: exchange a username and password for a bearer token.
+
+use actix_web::http::StatusCode;
+use actix_web::{post, web, HttpRequest, HttpResponse};
+use serde::{Deserialize, Serialize};
+
+use super::ApiError;
+use crate::auth::extract::token_hash;
+use crate::auth::login::{attempt, LoginError};
+use crate::auth::password::random_token;
+use crate::db::api_tokens::ApiToken;
+use crate::domain::time::{now_utc, rfc3339};
+use crate::state::AppState;
+use crate::validation::FieldErrors;
+use crate::web::client_address;
+
+#[derive(Deserialize)]
+pub struct TokenRequest {
+    username: Option<String>,
+    password: Option<String>,
+}
+
+#[derive(Serialize)]
+struct TokenResponse {
+    token: String,
+    expires_at: String,
+}
+
+#[post("/tokens")]
+pub async fn create(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    body: web::Json<TokenRequest>,
+) -> Result<HttpResponse, ApiError> {
+    let body = body.into_inner();
+    let mut errors = FieldErrors::new();
+    let username = body.username.unwrap_or_default();
+    let password = body.password.unwrap_or_default();
+    if username.trim().is_empty() {
+        errors.add("username", "Nhập tên đăng nhập.");
+    }
+    if password.is_empty() {
+        errors.add("password", "Nhập mật khẩu.");
+    }
+    if username.chars().count() > 200 {
+        errors.add("username", "Tên đăng nhập không quá 200 ký tự.");
+    }
+    if !errors.is_empty() {
+        return Err(ApiError::validation(&errors));
+    }
+    let address = client_address(&req, &state);
+    let user = match attempt(&state, &username, &password, &address).await {
+        Ok(u) => u,
+        Err(LoginError::Wrong) => {
+            return Err(ApiError::new(
+                StatusCode::UNAUTHORIZED,
+                "invalid_credentials",
+                "Tên đăng nhập hoặc mật khẩu không đúng.",
+            ))
+        }
+        Err(LoginError::Blocked(until)) => {
+            return Err(ApiError::new(
+                StatusCode::TOO_MANY_REQUESTS,
+                "too_many_attempts",
+                format!(
+                    "Đã nhập sai mật khẩu nhiều lần. Thử lại sau {}.",
+                    crate::domain::time::format_datetime(until)
+                ),
+            ))
+        }
+        Err(LoginError::Failed(e)) => return Err(e.into()),
+    };
+    if user.must_change_password {
+        return Err(ApiError::new(
+            StatusCode::FORBIDDEN,
+            "password_change_required",
+            "Tài khoản phải đổi mật khẩu trên trang Một Cửa trước khi dùng API.",
+        ));
+    }
+    let token = random_token(32);
+    let hash = token_hash(&token);
+    let now = now_utc();
+    let expires_at = now + chrono::Duration::hours(state.config.api_token_hours);
+    let user_id = user.id;
+    state
+        .db
+        .run(move |conn| {
+            ApiToken::delete_expired(conn, now)?;
+            ApiToken::insert(conn, &hash, user_id, now, expires_at)
+        })
+        .await?;
+    Ok(HttpResponse::Created().json(TokenResponse {
+        token,
+        expires_at: rfc3339(expires_at),
+    }))
+}

@@ -1,0 +1,17 @@
+//! `GET /healthz`: 200 when the database answers, 503 otherwise.
+
+use actix_web::{get, web, HttpResponse};
+
+use crate::state::AppState;
+
+#[get("/healthz")]
+pub async fn healthz(state: web::Data<AppState>) -> HttpResponse {
+    match state.db.run(crate::db::ping).await {
+        Ok(()) => HttpResponse::Ok().json(serde_json::json!({"status": "ok", "database": "ok"})),
+        Err(e) => {
+            tracing::error!(error = %e, "health check failed");
+            HttpResponse::ServiceUnavailable()
+                .json(serde_json::json!({"status": "error", "database": "unavailable"}))
+        }
+    }
+}

@@ -1,0 +1,99 @@
+//! What every staff page's layout shows: title, user and office, navigation
+//! by role, flash messages and the CSRF token for its forms.
+
+use actix_session::SessionExt;
+use actix_web::HttpRequest;
+
+use crate::auth::csrf;
+use crate::auth::extract::CurrentUser;
+use crate::auth::session::{take_flashes, Flash};
+use crate::domain::Role;
+
+/// One navigation link and the roles that see it.
+struct NavEntry {
+    href: &'static str,
+    label: &'static str,
+    roles: &'static [Role],
+}
+
+/// The navigation table: each area adds its entry here.
+const NAV: &[NavEntry] = &[
+    NavEntry {
+        href: "/",
+        label: "Trang chủ",
+        roles: &Role::ALL,
+    },
+    NavEntry {
+        href: "/admin/users",
+        label: "Người dùng",
+        roles: &[Role::Admin],
+    },
+    NavEntry {
+        href: "/admin/offices",
+        label: "Đơn vị",
+        roles: &[Role::Admin],
+    },
+    NavEntry {
+        href: "/admin/procedures",
+        label: "Thủ tục",
+        roles: &[Role::Admin],
+    },
+    NavEntry {
+        href: "/admin/calendar",
+        label: "Lịch nghỉ lễ",
+        roles: &[Role::Admin],
+    },
+    NavEntry {
+        href: "/admin/audit",
+        label: "Nhật ký quản trị",
+        roles: &[Role::Admin],
+    },
+];
+
+pub struct NavItem {
+    pub href: &'static str,
+    pub label: &'static str,
+    pub current: bool,
+}
+
+pub struct Layout {
+    pub title: String,
+    pub user: Option<CurrentUser>,
+    pub csrf: String,
+    pub flashes: Vec<Flash>,
+    pub nav: Vec<NavItem>,
+}
+
+impl Layout {
+    pub fn new(req: &HttpRequest, title: &str, user: Option<&CurrentUser>) -> Layout {
+        let session = req.get_session();
+        let path = req.path();
+        let nav = match user {
+            Some(u) => NAV
+                .iter()
+                .filter(|e| e.roles.contains(&u.role))
+                .map(|e| NavItem {
+                    href: e.href,
+                    label: e.label,
+                    current: if e.href == "/" {
+                        path == "/"
+                    } else {
+                        path.starts_with(e.href)
+                    },
+                })
+                .collect(),
+            None => Vec::new(),
+        };
+        Layout {
+            title: title.to_string(),
+            user: user.cloned(),
+            csrf: csrf::token(&session),
+            flashes: take_flashes(&session),
+            nav,
+        }
+    }
+
+    pub fn role_label(&self) -> &'static str {
+        self.user.as_ref().map(|u| u.role.label()).unwrap_or("")
+    }
+}

@@ -1,0 +1,168 @@
+//! HTTP: one module per area; handlers stay thin and call the domain and data layers.
+
+pub mod account;
+pub mod admin;
+pub mod api;
+pub mod assets;
+pub mod catalog;
+pub mod health;
+pub mod home;
+pub mod layout;
+pub mod login;
+pub mod paging;
+
+use std::time::Instant;
+
+use actix_web::body::MessageBody;
+use actix_web::dev::{ServiceRequest, ServiceResponse};
+use actix_web::middleware::{DefaultHeaders, Next};
+use actix_web::{web, HttpRequest, HttpResponse};
+
+use crate::state::AppState;
+
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.service(health::healthz)
+        .service(assets::asset)
+        .service(home::home)
+        .service(catalog::list)
+        .service(catalog::detail)
+        .service(login::login_form)
+        .service(login::login_submit)
+        .service(login::logout)
+        .service(account::password_form)
+        .service(account::password_submit)
+        .configure(admin::routes)
+        .service(web::scope("/api/v1").configure(api::routes))
+        .default_service(web::to(not_found));
+}
+
+async fn not_found(req: HttpRequest) -> actix_web::Result<HttpResponse> {
+    if req.path().starts_with("/api/") {
+        return Err(api::ApiError::not_found().into());
+    }
+    Err(crate::error::AppError::NotFound.into())
+}
+
+/// Headers that keep pages out of frames, stop MIME sniffing and allow only our own assets.
+pub fn security_headers() -> DefaultHeaders {
+    DefaultHeaders::new()
+        .add(("X-Content-Type-Options", "nosniff"))
+        .add(("X-Frame-Options", "DENY"))
+        .add(("Referrer-Policy", "same-origin"))
+        .add((
+            "Content-Security-Policy",
+            "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; \
+             form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+        ))
+}
+
+/// One structured log line per request: method, path (never the query string,
+/// which may carry names or ID numbers), status and duration.
+pub async fn log_request(
+    req: ServiceRequest,
+    next: Next<impl MessageBody>,
+) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
+    let started = Instant::now();
+    let method = req.method().to_string();
+    let path = req.path().to_string();
+    let result = next.call(req).await;
+    let elapsed_ms = started.elapsed().as_secs_f64() * 1000.0;
+    match &result {
+        Ok(res) => tracing::info!(
+            target: "motcua::http",
+            method,
+            path,
+            status = res.status().as_u16(),
+            elapsed_ms,
+            "request"
+        ),
+        Err(e) => {
+            tracing::warn!(target: "motcua::http", method, path, error = %e, elapsed_ms, "request failed")
+        }
+    }
+    result
+}
+
+/// The client's address: the peer, or the proxy's `X-Forwarded-For` when trusted.
+pub fn client_address(req: &HttpRequest, state: &AppState) -> String {
+    // Behind a trusted proxy, the right-most X-Forwarded-For entry is the one
+    // the proxy added; those to its left are whatever the client sent.
+    if state.config.trust_proxy {
+        let forwarded = req
+            .headers()
+            .get("x-forwarded-for")
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.rsplit(',').next())
+            .map(str::trim)
+            .filter(|v| !v.is_empty());
+        if let Some(addr) = forwarded {
+            return addr.to_string();
+        }
+    }
+    req.connection_info()
+        .peer_addr()
+        .unwrap_or("unknown")
+        .to_string()
+}
+
+/// A redirect after a successful POST (Post/Redirect/Get).
+pub fn see_other(location: &str) -> HttpResponse {
+    HttpResponse::SeeOther()
+        .insert_header((actix_web::http::header::LOCATION, location))
+        .finish()
+}
+
+/// A `next` target is followed only when it is a path on this site.
+pub fn safe_next(next: Option<&str>) -> String {
+    match next {
+        Some(n)
+            if n.starts_with('/')
+                && !matches!(n.as_bytes().get(1), Some(b'/') | Some(b'\\'))
+                && !n
+                    .chars()
+                    .any(|c| c.is_control() || c.is_whitespace() || c == '\\') =>
+        {
+            n.to_string()
+        }
+        _ => "/".to_string(),
+    }
+}
+
+/// Renders a page with its status.
+pub fn html<T: askama::Template>(
+    status: actix_web::http::StatusCode,
+    page: &T,
+) -> Result<HttpResponse, crate::error::AppError> {
+    Ok(HttpResponse::build(status)
+        .content_type("text/html; charset=utf-8")
+        .body(page.render()?))
+}
+
+/// 200 for a fresh form, 422 when it comes back with errors.
+pub fn form_status(errors: &crate::validation::FieldErrors) -> actix_web::http::StatusCode {
+    if errors.is_empty() {
+        actix_web::http::StatusCode::OK
+    } else {
+        actix_web::http::StatusCode::UNPROCESSABLE_ENTITY
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn next_stays_on_site() {
+        assert_eq!(safe_next(Some("/admin/users")), "/admin/users");
+        assert_eq!(safe_next(Some("//evil.example")), "/");
+        assert_eq!(safe_next(Some("https://evil.example")), "/");
+        assert_eq!(safe_next(Some("/\\evil")), "/");
+        assert_eq!(safe_next(Some("/\t/evil.example")), "/");
+        assert_eq!(safe_next(Some("/\n/evil.example")), "/");
+        assert_eq!(
+            safe_next(Some("/admin/users?q=a%20b")),
+            "/admin/users?q=a%20b"
+        );
+        assert_eq!(safe_next(None), "/");
+    }
+}

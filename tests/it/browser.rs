@@ -1,0 +1,297 @@
+//! Browser journeys in a real headless Chromium, driven through WebDriver.
+//! Screenshots are saved under `target/screenshots/`.
+
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+use fantoccini::{Client, ClientBuilder, Locator};
+
+use crate::helpers::{spawn_app, Backend, ADMIN_PASSWORD};
+
+const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
+const CHROMIUM: &str = "/usr/bin/chromium";
+
+/// A chromedriver process and a WebDriver session on it; both end on drop.
+pub struct Browser {
+    pub client: Client,
+    driver: Child,
+    _profile: std::path::PathBuf,
+}
+
+impl Drop for Browser {
+    fn drop(&mut self) {
+        let _ = self.driver.kill();
+        let _ = self.driver.wait();
+    }
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("a free port")
+}
+
+impl Browser {
+    /// `None` (skipped) when Chromium is not installed, except in CI where it must be.
+    pub async fn start() -> Option<Browser> {
+        if !std::path::Path::new(CHROMEDRIVER).exists() || !std::path::Path::new(CHROMIUM).exists()
+        {
+            if std::env::var("CI").is_ok_and(|v| !v.is_empty() && v != "false") {
+                panic!("chromium and chromium-driver must be installed in CI");
+            }
+            eprintln!("skipped: chromium/chromedriver not installed, browser tests not run");
+            return None;
+        }
+        let port = free_port();
+        let driver = Command::new(CHROMEDRIVER)
+            .arg(format!("--port={port}"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("chromedriver starts");
+        let profile =
+            std::env::temp_dir().join(format!("motcua-chrome-{}", uuid::Uuid::new_v4().simple()));
+        let mut caps = serde_json::Map::new();
+        caps.insert(
+            "goog:chromeOptions".to_string(),
+            serde_json::json!({
+                "binary": CHROMIUM,
+                "args": [
+                    "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                    "--disable-quic", "--no-first-run", "--disable-background-networking",
+                    "--disable-component-update", "--disable-sync", "--window-size=1280,900",
+                    "--lang=vi-VN",
+                    format!("--user-data-dir={}", profile.display()),
+                ]
+            }),
+        );
+        let url = format!("http://127.0.0.1:{port}");
+        let mut last_error = String::new();
+        for _ in 0..50 {
+            match ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
+                .capabilities(caps.clone())
+                .connect(&url)
+                .await
+            {
+                Ok(client) => {
+                    return Some(Browser {
+                        client,
+                        driver,
+                        _profile: profile,
+                    })
+                }
+                Err(e) => {
+                    last_error = e.to_string();
+                    tokio::time::sleep(Duration::from_millis(200)).await;
+                }
+            }
+        }
+        panic!("cannot start a WebDriver session: {last_error}");
+    }
+
+    /// Saves a PNG of the current page as `target/screenshots/<name>.png`.
+    pub async fn screenshot(&self, name: &str) -> std::path::PathBuf {
+        let png = self.client.screenshot().await.expect("screenshot");
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("target/screenshots");
+        std::fs::create_dir_all(&dir).expect("screenshot dir");
+        let path = dir.join(format!("{name}.png"));
+        std::fs::write(&path, &png).expect("write screenshot");
+        assert!(png.len() > 1000, "a real picture");
+        path
+    }
+
+    pub async fn fill(&self, css: &str, text: &str) {
+        let field = self.client.find(Locator::Css(css)).await.expect(css);
+        field.clear().await.expect("clear");
+        field.send_keys(text).await.expect("type");
+    }
+
+    /// The text of the first element matching `css`, retried while a page is
+    /// loading (an element of the page being left goes stale).
+    pub async fn text_of(&self, css: &str) -> String {
+        let mut last = String::new();
+        for _ in 0..100 {
+            match self.client.find(Locator::Css(css)).await {
+                Ok(el) => match el.text().await {
+                    Ok(text) => return text,
+                    Err(e) => last = e.to_string(),
+                },
+                Err(e) => last = e.to_string(),
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        panic!("{css}: {last}");
+    }
+
+    /// Waits until the browser is on `path` (after a click that navigates).
+    pub async fn wait_for_path(&self, path: &str) {
+        for _ in 0..100 {
+            if let Ok(url) = self.client.current_url().await {
+                if url.path() == path {
+                    return;
+                }
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        panic!("the browser never reached {path}");
+    }
+}
+
+#[tokio::test]
+async fn staff_log_in_and_see_the_home_page() {
+    let Some(browser) = Browser::start().await else {
+        return;
+    };
+    let app = spawn_app(Backend::Sqlite).await.expect("app");
+    browser.client.goto(&app.url("/")).await.expect("goto");
+    // Sent to the login page, focus in the username field.
+    let url = browser.client.current_url().await.expect("url");
+    assert!(url.path().starts_with("/login"), "{url}");
+    let focused = browser
+        .client
+        .execute("return document.activeElement.id", vec![])
+        .await
+        .expect("js");
+    assert_eq!(focused, serde_json::json!("username"));
+
+    // A wrong password first: the message shows, the username stays.
+    browser.fill("#username", "admin").await;
+    browser.fill("#password", "sai-mat-khau-1").await;
+    browser
+        .client
+        .find(Locator::Css("form[action='/login'] button"))
+        .await
+        .expect("button")
+        .click()
+        .await
+        .expect("click");
+    let summary = browser.text_of(".error-summary").await;
+    assert!(
+        summary.contains("Tên đăng nhập hoặc mật khẩu không đúng."),
+        "{summary}"
+    );
+    browser.screenshot("login-error").await;
+
+    browser.fill("#password", ADMIN_PASSWORD).await;
+    // Enter submits.
+    browser
+        .client
+        .find(Locator::Css("#password"))
+        .await
+        .expect("password")
+        .send_keys("\u{E007}")
+        .await
+        .expect("enter");
+    browser.wait_for_path("/").await;
+    let heading = browser.text_of("main h1").await;
+    assert_eq!(heading, "Xin chào, Quản trị hệ thống");
+    let nav = browser.text_of("nav.main-nav").await;
+    assert!(
+        nav.contains("Người dùng") && nav.contains("Đơn vị"),
+        "{nav}"
+    );
+    let shot = browser.screenshot("home").await;
+    eprintln!("screenshot: {}", shot.display());
+
+    // Log out from the header.
+    browser
+        .client
+        .find(Locator::Css("form[action='/logout'] button"))
+        .await
+        .expect("logout")
+        .click()
+        .await
+        .expect("click");
+    browser.wait_for_path("/login").await;
+    let notice = browser.text_of(".flash").await;
+    assert_eq!(notice, "Bạn đã đăng xuất.");
+    browser.client.clone().close().await.expect("close");
+}
+
+#[tokio::test]
+async fn the_calendar_page_shows_a_year_and_the_catalog_fits_a_phone() {
+    let Some(browser) = Browser::start().await else {
+        return;
+    };
+    let app = spawn_app(Backend::Sqlite).await.expect("app");
+    browser
+        .client
+        .goto(&app.url("/login?next=%2Fadmin%2Fcalendar%3Fyear%3D2026"))
+        .await
+        .expect("goto");
+    browser.fill("#username", "admin").await;
+    browser.fill("#password", ADMIN_PASSWORD).await;
+    browser
+        .client
+        .find(Locator::Css("form[action='/login'] button"))
+        .await
+        .expect("button")
+        .click()
+        .await
+        .expect("click");
+    browser.wait_for_path("/admin/calendar").await;
+    let heading = browser.text_of("main h1").await;
+    assert_eq!(heading, "Lịch nghỉ lễ năm 2026");
+    // Tết 17/02/2026 is marked as a holiday in February's grid.
+    let tet = browser
+        .client
+        .find(Locator::XPath(
+            "//table[caption='Tháng 2']//td[normalize-space()='17']",
+        ))
+        .await
+        .expect("17/02 cell");
+    assert_eq!(
+        tet.attr("class").await.expect("class").as_deref(),
+        Some("cal-day holiday")
+    );
+    assert_eq!(
+        tet.attr("title").await.expect("title").as_deref(),
+        Some("Tết Nguyên đán")
+    );
+    let swap = browser
+        .client
+        .find(Locator::XPath(
+            "//table[caption='Tháng 1']//td[normalize-space()='10']",
+        ))
+        .await
+        .expect("10/01 cell");
+    assert_eq!(
+        swap.attr("class").await.expect("class").as_deref(),
+        Some("cal-day swap")
+    );
+    browser.screenshot("admin-calendar-2026").await;
+
+    // The public catalog on a phone-sized window, searched without accents.
+    browser
+        .client
+        .set_window_size(390, 844)
+        .await
+        .expect("resize");
+    browser
+        .client
+        .goto(&app.url("/thu-tuc?q=xac+nhan"))
+        .await
+        .expect("goto");
+    let list = browser.text_of(".procedure-list").await;
+    assert!(
+        list.contains("Thủ tục xác nhận kết quả thi hành án"),
+        "{list}"
+    );
+    assert!(!list.contains("Thủ tục yêu cầu thi hành án"));
+    let overflow = browser
+        .client
+        .execute(
+            "return document.documentElement.scrollWidth <= window.innerWidth",
+            vec![],
+        )
+        .await
+        .expect("js");
+    assert_eq!(
+        overflow,
+        serde_json::json!(true),
+        "no horizontal scrolling on a phone"
+    );
+    browser.screenshot("public-catalog-phone").await;
+    browser.client.clone().close().await.expect("close");
+}

@@ -1,0 +1,13 @@
+//! Integration tests: the real application on a random port, over HTTP,
+//! on SQLite always and on PostgreSQL when `TEST_DATABASE_URL` is set.
+
+mod helpers;
+
+mod admin;
+mod api;
+mod auth;
+mod browser;
+mod calendar;
+mod catalog;
+mod cli;
+mod startup;
