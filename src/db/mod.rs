@@ -5,11 +5,16 @@ pub mod api_tokens;
 pub mod audit;
 pub mod bootstrap;
 pub mod calendar;
+pub mod dossiers;
+pub mod idempotency;
+pub mod libpq;
 pub mod login_failures;
+pub mod notices;
 pub mod offices;
 pub mod procedures;
 pub mod revoked_sessions;
 pub mod schema;
+pub mod sequences;
 pub mod settings;
 pub mod users;
 
@@ -101,7 +106,10 @@ impl Db {
     pub fn connect(url: &str) -> Result<Db, AppError> {
         let backend = Backend::of_url(url);
         let (manager_url, size) = match backend {
-            Backend::Postgres => (url.to_string(), 2 * num_cpus()),
+            Backend::Postgres => {
+                libpq::keep_openssl_until_exit();
+                (url.to_string(), 2 * num_cpus())
+            }
             Backend::Sqlite => {
                 let path = sqlite_path(url);
                 if let Some(dir) = std::path::Path::new(path).parent() {
@@ -120,6 +128,9 @@ impl Db {
         };
         let pool = Pool::builder()
             .max_size(size as u32)
+            // Connections open on demand: no background connecting that
+            // could still be running when the process exits.
+            .min_idle(Some(1))
             .connection_timeout(Duration::from_secs(15))
             .connection_customizer(Box::new(SqlitePragmas))
             .build(ConnectionManager::<DbConnection>::new(manager_url))

@@ -79,7 +79,14 @@ diesel::allow_tables_to_appear_in_same_query!(
     procedure_documents,
     procedure_times,
     calendar_years,
-    calendar_days
+    calendar_days,
+    dossiers,
+    dossier_documents,
+    dossier_events,
+    dossier_deadlines,
+    counter_notices,
+    sequences,
+    idempotency_keys
 );
 
 diesel::table! {
@@ -150,3 +157,135 @@ diesel::table! {
 
 diesel::joinable!(procedure_documents -> procedures (procedure_id));
 diesel::joinable!(procedure_times -> procedures (procedure_id));
+
+diesel::table! {
+    dossiers (id) {
+        id -> BigInt,
+        code -> Text,
+        office_id -> BigInt,
+        procedure_id -> BigInt,
+        working_days -> Integer,
+        channel -> Text,
+        status -> Text,
+        outcome -> Nullable<Text>,
+        voided -> Bool,
+        void_reason -> Nullable<Text>,
+        version -> Integer,
+        applicant_kind -> Text,
+        applicant_name -> Text,
+        applicant_folded -> Text,
+        representative -> Nullable<Text>,
+        id_number -> Nullable<Text>,
+        phone -> Text,
+        email -> Nullable<Text>,
+        address -> Text,
+        return_method -> Text,
+        postal_address -> Nullable<Text>,
+        note -> Text,
+        sets -> Integer,
+        received_at -> Timestamp,
+        postmarked_on -> Nullable<Date>,
+        postal_record -> Nullable<Text>,
+        effective_day -> Date,
+        due_date -> Nullable<Date>,
+        original_due_date -> Nullable<Date>,
+        supplement_requests -> Integer,
+        decided_at -> Nullable<Timestamp>,
+        assignee_id -> Nullable<BigInt>,
+        register_year -> Integer,
+        register_number -> Integer,
+        lookup_token -> Text,
+        fee_amount -> Nullable<BigInt>,
+        fee_receipt -> Nullable<Text>,
+        received_by -> BigInt,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    dossier_documents (id) {
+        id -> BigInt,
+        dossier_id -> BigInt,
+        position -> Integer,
+        name -> Text,
+        form -> Text,
+        count -> Integer,
+    }
+}
+
+diesel::table! {
+    dossier_events (id) {
+        id -> BigInt,
+        dossier_id -> BigInt,
+        at -> Timestamp,
+        user_id -> BigInt,
+        action -> Text,
+        from_status -> Nullable<Text>,
+        to_status -> Text,
+        note -> Text,
+    }
+}
+
+diesel::table! {
+    dossier_deadlines (id) {
+        id -> BigInt,
+        dossier_id -> BigInt,
+        at -> Timestamp,
+        user_id -> BigInt,
+        cause -> Text,
+        basis_at -> Timestamp,
+        working_days -> Integer,
+        effective_day -> Date,
+        due_date -> Date,
+        counted -> Text,
+        skipped -> Text,
+    }
+}
+
+diesel::table! {
+    counter_notices (id) {
+        id -> BigInt,
+        office_id -> BigInt,
+        procedure_id -> BigInt,
+        kind -> Text,
+        number -> Text,
+        channel -> Text,
+        applicant_name -> Text,
+        applicant_folded -> Text,
+        representative -> Nullable<Text>,
+        id_number -> Nullable<Text>,
+        phone -> Nullable<Text>,
+        email -> Nullable<Text>,
+        address -> Nullable<Text>,
+        missing -> Text,
+        reason -> Text,
+        contact_phone -> Nullable<Text>,
+        user_id -> BigInt,
+        at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    sequences (name) {
+        name -> Text,
+        value -> BigInt,
+    }
+}
+
+diesel::table! {
+    idempotency_keys (user_id, key) {
+        user_id -> BigInt,
+        key -> Text,
+        dossier_id -> BigInt,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(dossiers -> offices (office_id));
+diesel::joinable!(dossiers -> procedures (procedure_id));
+diesel::joinable!(dossier_documents -> dossiers (dossier_id));
+diesel::joinable!(dossier_events -> dossiers (dossier_id));
+diesel::joinable!(dossier_events -> users (user_id));
+diesel::joinable!(dossier_deadlines -> dossiers (dossier_id));
+diesel::joinable!(counter_notices -> procedures (procedure_id));

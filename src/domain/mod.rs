@@ -3,10 +3,12 @@
 pub mod applicant;
 pub mod calendar;
 pub mod deadline;
+pub mod dossier;
 pub mod holidays;
 pub mod lunar;
 pub mod office;
 pub mod procedure;
+pub mod reception;
 pub mod role;
 pub mod time;
 pub mod user;

@@ -96,6 +96,22 @@ role_set!(
     Admins = [Admin]
 );
 role_set!(
+    /// Counter staff, who receive dossiers.
+    Receivers = [Reception]
+);
+role_set!(
+    /// Everyone who works on or watches dossiers (not administrators).
+    DossierReaders = [Reception, Officer, Leader, Supervisor]
+);
+role_set!(
+    /// Those who may correct an applicant's details: the counter and leaders.
+    ApplicantEditors = [Reception, Leader]
+);
+role_set!(
+    /// Leaders.
+    Leaders = [Leader]
+);
+role_set!(
     /// Those who see reports: supervisors and leaders.
     Overseers = [Supervisor, Leader]
 );

@@ -53,6 +53,7 @@ pub fn fresh_database(backend: Backend) -> Option<String> {
                 }
             };
             let name = format!("motcua_t_{}", uuid::Uuid::new_v4().simple());
+            motcua::db::libpq::keep_openssl_until_exit();
             let mut conn = diesel::PgConnection::establish(&base)
                 .unwrap_or_else(|e| panic!("cannot connect to TEST_DATABASE_URL: {e}"));
             diesel::sql_query(format!("CREATE DATABASE {name}"))

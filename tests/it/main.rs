@@ -10,4 +10,5 @@ mod browser;
 mod calendar;
 mod catalog;
 mod cli;
+mod dossiers_api;
 mod startup;

@@ -1,6 +1,7 @@
 //! The JSON API, version 1 (API.md): the same capabilities as the pages.
 
 pub mod calendar;
+pub mod dossiers;
 pub mod procedures;
 pub mod tokens;
 
@@ -22,7 +23,10 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .service(me)
         .service(calendar::holidays)
         .service(calendar::due_date)
-        .service(procedures::list);
+        .service(procedures::list)
+        .service(dossiers::create)
+        .service(dossiers::list)
+        .service(dossiers::show);
 }
 
 /// `{"error": code, "message": Vietnamese sentence, "fields": {...}}`.

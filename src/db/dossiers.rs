@@ -1,0 +1,503 @@
+//! Dossiers, their documents, their history and their due-date records.
+
+use chrono::{NaiveDate, NaiveDateTime};
+use diesel::prelude::*;
+
+use super::schema::{
+    dossier_deadlines, dossier_documents, dossier_events, dossiers, offices, procedures, users,
+};
+use super::DbConnection;
+use crate::error::AppError;
+
+type DbBackend = <DbConnection as Connection>::Backend;
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = dossiers)]
+pub struct Dossier {
+    pub id: i64,
+    pub code: String,
+    pub office_id: i64,
+    pub procedure_id: i64,
+    pub working_days: i32,
+    pub channel: String,
+    pub status: String,
+    pub outcome: Option<String>,
+    pub voided: bool,
+    pub void_reason: Option<String>,
+    pub version: i32,
+    pub applicant_kind: String,
+    pub applicant_name: String,
+    pub applicant_folded: String,
+    pub representative: Option<String>,
+    pub id_number: Option<String>,
+    pub phone: String,
+    pub email: Option<String>,
+    pub address: String,
+    pub return_method: String,
+    pub postal_address: Option<String>,
+    pub note: String,
+    pub sets: i32,
+    pub received_at: NaiveDateTime,
+    pub postmarked_on: Option<NaiveDate>,
+    pub postal_record: Option<String>,
+    pub effective_day: NaiveDate,
+    pub due_date: Option<NaiveDate>,
+    pub original_due_date: Option<NaiveDate>,
+    pub supplement_requests: i32,
+    pub decided_at: Option<NaiveDateTime>,
+    pub assignee_id: Option<i64>,
+    pub register_year: i32,
+    pub register_number: i32,
+    pub lookup_token: String,
+    pub fee_amount: Option<i64>,
+    pub fee_receipt: Option<String>,
+    pub received_by: i64,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+#[derive(Debug, Insertable)]
+#[diesel(table_name = dossiers)]
+pub struct NewDossier<'a> {
+    pub code: &'a str,
+    pub office_id: i64,
+    pub procedure_id: i64,
+    pub working_days: i32,
+    pub channel: &'a str,
+    pub status: &'a str,
+    pub voided: bool,
+    pub version: i32,
+    pub applicant_kind: &'a str,
+    pub applicant_name: &'a str,
+    pub applicant_folded: &'a str,
+    pub representative: Option<&'a str>,
+    pub id_number: Option<&'a str>,
+    pub phone: &'a str,
+    pub email: Option<&'a str>,
+    pub address: &'a str,
+    pub return_method: &'a str,
+    pub postal_address: Option<&'a str>,
+    pub note: &'a str,
+    pub sets: i32,
+    pub received_at: NaiveDateTime,
+    pub postmarked_on: Option<NaiveDate>,
+    pub postal_record: Option<&'a str>,
+    pub effective_day: NaiveDate,
+    pub due_date: Option<NaiveDate>,
+    pub original_due_date: Option<NaiveDate>,
+    pub supplement_requests: i32,
+    pub register_year: i32,
+    pub register_number: i32,
+    pub lookup_token: &'a str,
+    pub fee_amount: Option<i64>,
+    pub fee_receipt: Option<&'a str>,
+    pub received_by: i64,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = dossier_documents)]
+pub struct DossierDocument {
+    pub id: i64,
+    pub dossier_id: i64,
+    pub position: i32,
+    pub name: String,
+    pub form: String,
+    pub count: i32,
+}
+
+/// One entry of a dossier's history, with who did it.
+#[derive(Debug, Clone, Queryable)]
+pub struct DossierEvent {
+    pub at: NaiveDateTime,
+    pub username: String,
+    pub full_name: String,
+    pub action: String,
+    pub from_status: Option<String>,
+    pub to_status: String,
+    pub note: String,
+}
+
+/// How a due date was reached, as recorded.
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = dossier_deadlines)]
+pub struct DeadlineRecord {
+    pub id: i64,
+    pub dossier_id: i64,
+    pub at: NaiveDateTime,
+    pub user_id: i64,
+    pub cause: String,
+    pub basis_at: NaiveDateTime,
+    pub working_days: i32,
+    pub effective_day: NaiveDate,
+    pub due_date: NaiveDate,
+    pub counted: String,
+    pub skipped: String,
+}
+
+/// A line of a dossier list.
+#[derive(Debug, Clone, Queryable)]
+pub struct DossierRow {
+    pub dossier: Dossier,
+    pub procedure_code: String,
+    pub procedure_name: String,
+    pub office_code: String,
+}
+
+/// What a dossier list shows; every field narrows it.
+#[derive(Debug, Clone, Default)]
+pub struct DossierFilter {
+    /// The offices whose dossiers may be seen (the user's subtree).
+    pub office_ids: Vec<i64>,
+    pub status: Option<String>,
+    pub procedure_id: Option<i64>,
+    pub channel: Option<String>,
+    /// Code, folded applicant name, ID number or phone contains it.
+    pub q: Option<String>,
+    pub received_from: Option<NaiveDateTime>,
+    pub received_before: Option<NaiveDateTime>,
+    /// Open and due before this day.
+    pub overdue_as_of: Option<NaiveDate>,
+    pub register_year: Option<i32>,
+    pub include_voided: bool,
+}
+
+const OPEN: [&str; 4] = [
+    "received",
+    "in_progress",
+    "awaiting_supplement",
+    "awaiting_approval",
+];
+
+fn filtered(f: &DossierFilter) -> dossiers::BoxedQuery<'static, DbBackend> {
+    let mut query = dossiers::table
+        .filter(dossiers::office_id.eq_any(f.office_ids.clone()))
+        .into_boxed();
+    if !f.include_voided {
+        query = query.filter(dossiers::voided.eq(false));
+    }
+    if let Some(s) = &f.status {
+        query = query.filter(dossiers::status.eq(s.clone()));
+    }
+    if let Some(p) = f.procedure_id {
+        query = query.filter(dossiers::procedure_id.eq(p));
+    }
+    if let Some(c) = &f.channel {
+        query = query.filter(dossiers::channel.eq(c.clone()));
+    }
+    if let Some(from) = f.received_from {
+        query = query.filter(dossiers::received_at.ge(from));
+    }
+    if let Some(before) = f.received_before {
+        query = query.filter(dossiers::received_at.lt(before));
+    }
+    if let Some(year) = f.register_year {
+        query = query.filter(dossiers::register_year.eq(year));
+    }
+    if let Some(day) = f.overdue_as_of {
+        query = query
+            .filter(dossiers::status.eq_any(OPEN))
+            .filter(dossiers::due_date.lt(day));
+    }
+    if let Some(q) = f.q.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
+        let folded = format!("%{}%", crate::domain::procedure::fold(q));
+        let code = format!("%{}%", q.to_uppercase());
+        let compact: String = q
+            .chars()
+            .filter(|c| !matches!(c, ' ' | '.' | '-'))
+            .collect();
+        let digits = match compact.strip_prefix("+84") {
+            Some(rest) => format!("0{rest}"),
+            None => compact,
+        };
+        if digits.len() >= 4 && digits.chars().all(|c| c.is_ascii_digit()) {
+            let pattern = format!("%{digits}%");
+            query = query.filter(
+                dossiers::code
+                    .like(code)
+                    .or(dossiers::id_number.like(pattern.clone()))
+                    .or(dossiers::phone.like(pattern)),
+            );
+        } else {
+            query = query.filter(
+                dossiers::code
+                    .like(code)
+                    .or(dossiers::applicant_folded.like(folded)),
+            );
+        }
+    }
+    query
+}
+
+impl Dossier {
+    pub fn insert(conn: &mut DbConnection, new: &NewDossier<'_>) -> Result<Dossier, AppError> {
+        Ok(diesel::insert_into(dossiers::table)
+            .values(new)
+            .get_result::<Dossier>(conn)?)
+    }
+
+    pub fn find(conn: &mut DbConnection, id: i64) -> Result<Dossier, AppError> {
+        Ok(dossiers::table
+            .find(id)
+            .select(Dossier::as_select())
+            .first(conn)?)
+    }
+
+    pub fn find_by_code(conn: &mut DbConnection, code: &str) -> Result<Option<Dossier>, AppError> {
+        Ok(dossiers::table
+            .filter(dossiers::code.eq(code))
+            .select(Dossier::as_select())
+            .first(conn)
+            .optional()?)
+    }
+
+    pub fn find_by_token(
+        conn: &mut DbConnection,
+        token: &str,
+    ) -> Result<Option<Dossier>, AppError> {
+        Ok(dossiers::table
+            .filter(dossiers::lookup_token.eq(token))
+            .select(Dossier::as_select())
+            .first(conn)
+            .optional()?)
+    }
+
+    /// One page of the dossiers matching `f`, newest first, and how many match.
+    pub fn list(
+        conn: &mut DbConnection,
+        f: &DossierFilter,
+        offset: i64,
+        limit: i64,
+    ) -> Result<(Vec<DossierRow>, i64), AppError> {
+        let total: i64 = filtered(f).count().get_result(conn)?;
+        let ids: Vec<i64> = filtered(f)
+            .select(dossiers::id)
+            .order((dossiers::received_at.desc(), dossiers::id.desc()))
+            .offset(offset)
+            .limit(limit)
+            .load(conn)?;
+        let rows = Self::rows(conn, &ids)?;
+        Ok((rows, total))
+    }
+
+    /// The register (Mẫu 06): oldest first, by register line.
+    pub fn register(
+        conn: &mut DbConnection,
+        f: &DossierFilter,
+        offset: i64,
+        limit: i64,
+    ) -> Result<(Vec<DossierRow>, i64), AppError> {
+        let total: i64 = filtered(f).count().get_result(conn)?;
+        let ids: Vec<i64> = filtered(f)
+            .select(dossiers::id)
+            .order((
+                dossiers::register_year.asc(),
+                dossiers::register_number.asc(),
+                dossiers::id.asc(),
+            ))
+            .offset(offset)
+            .limit(limit)
+            .load(conn)?;
+        let rows = Self::rows(conn, &ids)?;
+        Ok((rows, total))
+    }
+
+    /// Rows for `ids`, in the order given.
+    fn rows(conn: &mut DbConnection, ids: &[i64]) -> Result<Vec<DossierRow>, AppError> {
+        let mut rows: Vec<DossierRow> = dossiers::table
+            .inner_join(procedures::table)
+            .inner_join(offices::table)
+            .filter(dossiers::id.eq_any(ids.to_vec()))
+            .select((
+                Dossier::as_select(),
+                procedures::code,
+                procedures::name,
+                offices::code,
+            ))
+            .load(conn)?;
+        rows.sort_by_key(|r| ids.iter().position(|id| *id == r.dossier.id));
+        Ok(rows)
+    }
+
+    pub fn documents(conn: &mut DbConnection, id: i64) -> Result<Vec<DossierDocument>, AppError> {
+        Ok(dossier_documents::table
+            .filter(dossier_documents::dossier_id.eq(id))
+            .select(DossierDocument::as_select())
+            .order(dossier_documents::position.asc())
+            .load(conn)?)
+    }
+
+    pub fn add_document(
+        conn: &mut DbConnection,
+        id: i64,
+        position: i32,
+        name: &str,
+        form: &str,
+        count: i32,
+    ) -> Result<(), AppError> {
+        diesel::insert_into(dossier_documents::table)
+            .values((
+                dossier_documents::dossier_id.eq(id),
+                dossier_documents::position.eq(position),
+                dossier_documents::name.eq(name),
+                dossier_documents::form.eq(form),
+                dossier_documents::count.eq(count),
+            ))
+            .execute(conn)?;
+        Ok(())
+    }
+
+    pub fn events(conn: &mut DbConnection, id: i64) -> Result<Vec<DossierEvent>, AppError> {
+        Ok(dossier_events::table
+            .inner_join(users::table)
+            .filter(dossier_events::dossier_id.eq(id))
+            .select((
+                dossier_events::at,
+                users::username,
+                users::full_name,
+                dossier_events::action,
+                dossier_events::from_status,
+                dossier_events::to_status,
+                dossier_events::note,
+            ))
+            .order(dossier_events::id.asc())
+            .load(conn)?)
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    pub fn add_event(
+        conn: &mut DbConnection,
+        id: i64,
+        at: NaiveDateTime,
+        user_id: i64,
+        action: &str,
+        from: Option<&str>,
+        to: &str,
+        note: &str,
+    ) -> Result<(), AppError> {
+        diesel::insert_into(dossier_events::table)
+            .values((
+                dossier_events::dossier_id.eq(id),
+                dossier_events::at.eq(at),
+                dossier_events::user_id.eq(user_id),
+                dossier_events::action.eq(action),
+                dossier_events::from_status.eq(from),
+                dossier_events::to_status.eq(to),
+                dossier_events::note.eq(note),
+            ))
+            .execute(conn)?;
+        Ok(())
+    }
+
+    pub fn deadlines(conn: &mut DbConnection, id: i64) -> Result<Vec<DeadlineRecord>, AppError> {
+        Ok(dossier_deadlines::table
+            .filter(dossier_deadlines::dossier_id.eq(id))
+            .select(DeadlineRecord::as_select())
+            .order(dossier_deadlines::id.asc())
+            .load(conn)?)
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    pub fn add_deadline(
+        conn: &mut DbConnection,
+        id: i64,
+        at: NaiveDateTime,
+        user_id: i64,
+        cause: &str,
+        basis_at: NaiveDateTime,
+        working_days: i32,
+        effective_day: NaiveDate,
+        due_date: NaiveDate,
+        counted: &str,
+        skipped: &str,
+    ) -> Result<(), AppError> {
+        diesel::insert_into(dossier_deadlines::table)
+            .values((
+                dossier_deadlines::dossier_id.eq(id),
+                dossier_deadlines::at.eq(at),
+                dossier_deadlines::user_id.eq(user_id),
+                dossier_deadlines::cause.eq(cause),
+                dossier_deadlines::basis_at.eq(basis_at),
+                dossier_deadlines::working_days.eq(working_days),
+                dossier_deadlines::effective_day.eq(effective_day),
+                dossier_deadlines::due_date.eq(due_date),
+                dossier_deadlines::counted.eq(counted),
+                dossier_deadlines::skipped.eq(skipped),
+            ))
+            .execute(conn)?;
+        Ok(())
+    }
+
+    /// Replaces the applicant's details; bumps the version.
+    #[allow(clippy::too_many_arguments)]
+    pub fn update_applicant(
+        conn: &mut DbConnection,
+        id: i64,
+        kind: &str,
+        name: &str,
+        folded: &str,
+        representative: Option<&str>,
+        id_number: Option<&str>,
+        phone: &str,
+        email: Option<&str>,
+        address: &str,
+        now: NaiveDateTime,
+    ) -> Result<(), AppError> {
+        diesel::update(dossiers::table.find(id))
+            .set((
+                dossiers::applicant_kind.eq(kind),
+                dossiers::applicant_name.eq(name),
+                dossiers::applicant_folded.eq(folded),
+                dossiers::representative.eq(representative),
+                dossiers::id_number.eq(id_number),
+                dossiers::phone.eq(phone),
+                dossiers::email.eq(email),
+                dossiers::address.eq(address),
+                dossiers::version.eq(dossiers::version + 1),
+                dossiers::updated_at.eq(now),
+            ))
+            .execute(conn)?;
+        Ok(())
+    }
+
+    pub fn void(
+        conn: &mut DbConnection,
+        id: i64,
+        reason: &str,
+        now: NaiveDateTime,
+    ) -> Result<(), AppError> {
+        diesel::update(dossiers::table.find(id))
+            .set((
+                dossiers::voided.eq(true),
+                dossiers::void_reason.eq(reason),
+                dossiers::version.eq(dossiers::version + 1),
+                dossiers::updated_at.eq(now),
+            ))
+            .execute(conn)?;
+        Ok(())
+    }
+
+    pub fn assignee_username(&self, conn: &mut DbConnection) -> Result<Option<String>, AppError> {
+        match self.assignee_id {
+            None => Ok(None),
+            Some(uid) => Ok(users::table
+                .find(uid)
+                .select(users::username)
+                .first(conn)
+                .optional()?),
+        }
+    }
+
+    /// Codes of the dossiers of one office received on one day, in order.
+    pub fn codes_with_prefix(
+        conn: &mut DbConnection,
+        prefix: &str,
+    ) -> Result<Vec<String>, AppError> {
+        Ok(dossiers::table
+            .filter(dossiers::code.like(format!("{prefix}%")))
+            .select(dossiers::code)
+            .order(dossiers::code.asc())
+            .load(conn)?)
+    }
+}

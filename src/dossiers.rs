@@ -1,0 +1,96 @@
+//! Reading dossiers: one dossier with everything about it, lists, and which
+//! offices a staff member may see (their office and the offices below it).
+
+use chrono::{NaiveDate, NaiveDateTime};
+
+use crate::db::dossiers::{
+    DeadlineRecord, Dossier, DossierDocument, DossierEvent, DossierFilter, DossierRow,
+};
+use crate::db::offices::Office;
+use crate::db::procedures::Procedure;
+use crate::db::users::User;
+use crate::db::DbConnection;
+use crate::domain::dossier::{is_overdue, Status};
+use crate::error::AppError;
+
+/// The offices whose dossiers `office_id`'s staff may see.
+pub fn visible_offices(conn: &mut DbConnection, office_id: i64) -> Result<Vec<i64>, AppError> {
+    Office::subtree_ids(conn, office_id)
+}
+
+/// A dossier with everything its page, its printouts and the API show.
+#[derive(Debug, Clone)]
+pub struct DossierDetail {
+    pub dossier: Dossier,
+    pub procedure: Procedure,
+    pub office: Office,
+    pub parent_office: Option<Office>,
+    pub documents: Vec<DossierDocument>,
+    pub events: Vec<DossierEvent>,
+    pub deadlines: Vec<DeadlineRecord>,
+    pub assignee: Option<String>,
+    pub received_by: User,
+}
+
+impl DossierDetail {
+    pub fn status(&self) -> Status {
+        Status::parse(&self.dossier.status).unwrap_or(Status::Received)
+    }
+
+    pub fn overdue(&self, today: NaiveDate) -> bool {
+        !self.dossier.voided && is_overdue(self.status(), self.dossier.due_date, today)
+    }
+}
+
+/// Loads a dossier by code if `visible` holds its office (otherwise `None`,
+/// as if it did not exist).
+pub fn load_by_code(
+    conn: &mut DbConnection,
+    code: &str,
+    visible: &[i64],
+) -> Result<Option<DossierDetail>, AppError> {
+    match Dossier::find_by_code(conn, code.trim())? {
+        Some(d) if visible.contains(&d.office_id) => Ok(Some(load(conn, d)?)),
+        _ => Ok(None),
+    }
+}
+
+pub fn load(conn: &mut DbConnection, dossier: Dossier) -> Result<DossierDetail, AppError> {
+    let procedure = Procedure::find(conn, dossier.procedure_id)?;
+    let office = Office::find(conn, dossier.office_id)?;
+    let parent_office = match office.parent_id {
+        Some(p) => Some(Office::find(conn, p)?),
+        None => None,
+    };
+    let documents = Dossier::documents(conn, dossier.id)?;
+    let events = Dossier::events(conn, dossier.id)?;
+    let deadlines = Dossier::deadlines(conn, dossier.id)?;
+    let assignee = dossier.assignee_username(conn)?;
+    let received_by = User::find(conn, dossier.received_by)?;
+    Ok(DossierDetail {
+        dossier,
+        procedure,
+        office,
+        parent_office,
+        documents,
+        events,
+        deadlines,
+        assignee,
+        received_by,
+    })
+}
+
+/// Lists dossiers of the visible offices.
+pub fn list(
+    conn: &mut DbConnection,
+    filter: &DossierFilter,
+    offset: i64,
+    limit: i64,
+) -> Result<(Vec<DossierRow>, i64), AppError> {
+    Dossier::list(conn, filter, offset, limit)
+}
+
+/// The start of a local day as a UTC time.
+pub fn day_start_utc(day: NaiveDate) -> NaiveDateTime {
+    day.and_hms_opt(0, 0, 0).expect("midnight") - chrono::Duration::hours(7)
+}
