@@ -5,6 +5,7 @@ use crate::auth::password::HashCost;
 pub const DEFAULT_DATABASE_URL: &str = "data/motcua.sqlite3";
 pub const DEFAULT_BIND: &str = "127.0.0.1:8080";
 pub const DEFAULT_PUBLIC_URL: &str = "http://127.0.0.1:8080";
+pub const DEFAULT_PLACE: &str = "Nha Trang";
 
 #[derive(Debug, Clone)]
 pub struct Config {
@@ -27,6 +28,9 @@ pub struct Config {
     pub api_token_hours: i64,
     /// Password hashing cost: production always, cheap in the test suite.
     pub hash_cost: HashCost,
+    /// `MOTCUA_PLACE`: the place name printed before the date on forms
+    /// ("Nha Trang, ngày 25 tháng 11 năm 2026").
+    pub place: String,
 }
 
 fn var(name: &str) -> Option<String> {
@@ -87,6 +91,10 @@ impl Config {
             session_idle_seconds: minutes * 60,
             api_token_hours: hours,
             hash_cost: HashCost::Production,
+            place: var("MOTCUA_PLACE")
+                .map(|p| p.trim().to_string())
+                .filter(|p| !p.is_empty())
+                .unwrap_or_else(|| DEFAULT_PLACE.to_string()),
         })
     }
 

@@ -9,6 +9,7 @@ pub mod db;
 pub mod domain;
 pub mod dossiers;
 pub mod error;
+pub mod export;
 pub mod reception;
 pub mod schedule;
 pub mod startup;

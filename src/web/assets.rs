@@ -22,6 +22,7 @@ macro_rules! asset {
 const ASSETS: &[Asset] = &[
     asset!("css/app.css", "text/css; charset=utf-8"),
     asset!("css/print.css", "text/css; charset=utf-8"),
+    asset!("css/forms.css", "text/css; charset=utf-8"),
     asset!("js/app.js", "text/javascript; charset=utf-8"),
     asset!("fonts/NotoSans-Regular.ttf", "font/ttf"),
     asset!("fonts/NotoSans-Bold.ttf", "font/ttf"),

@@ -24,6 +24,31 @@ const NAV: &[NavEntry] = &[
         roles: &Role::ALL,
     },
     NavEntry {
+        href: "/tiep-nhan",
+        label: "Tiếp nhận hồ sơ",
+        roles: &[Role::Reception],
+    },
+    NavEntry {
+        href: "/ho-so",
+        label: "Hồ sơ",
+        roles: &[
+            Role::Reception,
+            Role::Officer,
+            Role::Leader,
+            Role::Supervisor,
+        ],
+    },
+    NavEntry {
+        href: "/so-theo-doi",
+        label: "Sổ theo dõi",
+        roles: &[
+            Role::Reception,
+            Role::Officer,
+            Role::Leader,
+            Role::Supervisor,
+        ],
+    },
+    NavEntry {
         href: "/admin/users",
         label: "Người dùng",
         roles: &[Role::Admin],
@@ -91,6 +116,11 @@ impl Layout {
             flashes: take_flashes(&session),
             nav,
         }
+    }
+
+    /// Staff who work on dossiers get the search box on every page.
+    pub fn can_search(&self) -> bool {
+        self.user.as_ref().is_some_and(|u| u.role != Role::Admin)
     }
 
     pub fn role_label(&self) -> &'static str {

@@ -5,11 +5,18 @@ pub mod admin;
 pub mod api;
 pub mod assets;
 pub mod catalog;
+pub mod dossier_view;
+pub mod dossiers;
 pub mod health;
 pub mod home;
 pub mod layout;
 pub mod login;
+pub mod notices;
 pub mod paging;
+pub mod print;
+pub mod reception;
+pub mod register;
+pub mod status;
 
 use std::time::Instant;
 
@@ -31,6 +38,22 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .service(login::logout)
         .service(account::password_form)
         .service(account::password_submit)
+        .service(reception::start)
+        .service(reception::new_form)
+        .service(reception::submit)
+        .service(notices::show)
+        .service(dossiers::list)
+        .service(dossiers::done)
+        .service(dossiers::receipt)
+        .service(dossiers::applicant_form)
+        .service(dossiers::applicant_submit)
+        .service(dossiers::void)
+        .service(dossiers::show)
+        .service(register::index)
+        .service(register::print)
+        .service(register::excel)
+        .service(register::csv)
+        .service(status::by_token)
         .configure(admin::routes)
         .service(web::scope("/api/v1").configure(api::routes))
         .default_service(web::to(not_found));

@@ -76,6 +76,7 @@ pub fn test_config(database_url: &str) -> Config {
         session_idle_seconds: 30 * 60,
         api_token_hours: 12,
         hash_cost: HashCost::Test,
+        place: "Nha Trang".to_string(),
     }
 }
 

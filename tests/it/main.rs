@@ -11,4 +11,5 @@ mod calendar;
 mod catalog;
 mod cli;
 mod dossiers_api;
+mod reception;
 mod startup;

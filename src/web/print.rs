@@ -1,0 +1,84 @@
+//! What every printed form shares: the header of Decree 30/2020/NĐ-CP, the
+//! place and date line, and the QR code.
+
+use chrono::{Datelike, NaiveDate};
+use qrcode::render::svg;
+use qrcode::QrCode;
+
+use crate::db::offices::Office;
+
+/// The top of a form: the parent body above the office (left), the national
+/// motto (right), then the place and date.
+pub struct PrintHeader {
+    pub parent: Option<String>,
+    pub office: String,
+    pub place_date: String,
+}
+
+impl PrintHeader {
+    pub fn new(office: &Office, parent: Option<&Office>, place: &str, date: NaiveDate) -> Self {
+        PrintHeader {
+            parent: parent.map(|p| p.name.clone()),
+            office: office.name.clone(),
+            place_date: place_date(place, date),
+        }
+    }
+}
+
+/// "Nha Trang, ngày 05 tháng 01 năm 2026": days below 10 and the months
+/// January and February take a leading zero (Decree 30/2020, appendix I).
+pub fn place_date(place: &str, date: NaiveDate) -> String {
+    let month = if date.month() <= 2 {
+        format!("{:02}", date.month())
+    } else {
+        date.month().to_string()
+    };
+    format!(
+        "{place}, ngày {:02} tháng {month} năm {}",
+        date.day(),
+        date.year()
+    )
+}
+
+/// `text` as an inline SVG QR code (no XML declaration), sharp at any size.
+pub fn qr_svg(text: &str) -> String {
+    let Ok(code) = QrCode::new(text.as_bytes()) else {
+        return String::new();
+    };
+    let image = code
+        .render::<svg::Color<'_>>()
+        .min_dimensions(120, 120)
+        .dark_color(svg::Color("#000000"))
+        .light_color(svg::Color("#ffffff"))
+        .build();
+    match image.find("<svg") {
+        Some(at) => image[at..].to_string(),
+        None => image,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_follow_decree_30() {
+        let d = NaiveDate::from_ymd_opt(2026, 1, 5).expect("date");
+        assert_eq!(
+            place_date("Nha Trang", d),
+            "Nha Trang, ngày 05 tháng 01 năm 2026"
+        );
+        let d = NaiveDate::from_ymd_opt(2026, 11, 25).expect("date");
+        assert_eq!(
+            place_date("Nha Trang", d),
+            "Nha Trang, ngày 25 tháng 11 năm 2026"
+        );
+    }
+
+    #[test]
+    fn qr_codes_are_inline_svg() {
+        let svg = qr_svg("http://127.0.0.1:8080/tra-cuu/abc");
+        assert!(svg.starts_with("<svg"), "{}", &svg[..40]);
+        assert!(svg.contains("<path") || svg.contains("<rect"));
+    }
+}

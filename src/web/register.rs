@@ -1,0 +1,462 @@
+//! The register (Sổ theo dõi hồ sơ, Mẫu 06): every dossier of the offices a
+//! staff member sees, numbered from 1 each year, filtered by the query
+//! string, paged, printable on A4 and exported to Excel and CSV.
+
+use actix_web::http::StatusCode;
+use actix_web::{get, web, HttpRequest, HttpResponse};
+use askama::Template;
+use chrono::{Datelike, NaiveDate};
+use serde::Deserialize;
+
+use super::dossiers::{status_options, StatusOption};
+use super::html;
+use super::layout::Layout;
+use super::paging::Pager;
+use super::print::PrintHeader;
+use crate::auth::Staff;
+use crate::db::dossiers::{Dossier, DossierFilter, DossierRow};
+use crate::db::offices::Office;
+use crate::db::procedures::Procedure;
+use crate::domain::dossier::Status;
+use crate::domain::procedure::Channel;
+use crate::domain::role::DossierReaders;
+use crate::domain::time::{format_date, format_datetime, today};
+use crate::dossiers::{day_start_utc, visible_offices};
+use crate::error::{urlencode, AppError};
+use crate::export::{Cell, Table};
+use crate::state::AppState;
+use crate::validation::FieldErrors;
+
+const PER_PAGE: i64 = 50;
+/// A printout or export holds at most this many lines.
+const MAX_LINES: i64 = 20_000;
+
+#[derive(Deserialize, Default, Clone)]
+pub struct RegisterQuery {
+    tu_ngay: Option<String>,
+    den_ngay: Option<String>,
+    thu_tuc: Option<String>,
+    kenh: Option<String>,
+    trang_thai: Option<String>,
+    page: Option<i64>,
+}
+
+/// The filters as checked: what was typed, and what it means.
+struct Filters {
+    from_text: String,
+    to_text: String,
+    from: NaiveDate,
+    to: NaiveDate,
+    procedure: String,
+    channel: String,
+    status: String,
+    errors: FieldErrors,
+}
+
+impl Filters {
+    fn of(q: &RegisterQuery) -> Filters {
+        let mut errors = FieldErrors::new();
+        let today = today();
+        let year_start = NaiveDate::from_ymd_opt(today.year(), 1, 1).unwrap_or(today);
+        let mut date =
+            |field: &str, raw: &Option<String>, default: NaiveDate| -> (String, NaiveDate) {
+                match raw.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+                    None => (format_date(default), default),
+                    Some(s) => match crate::catalog::parse_date(s) {
+                        Some(d) => (s.to_string(), d),
+                        None => {
+                            errors.add(field, "Ghi ngày dạng ngày/tháng/năm, ví dụ 01/11/2026.");
+                            (s.to_string(), default)
+                        }
+                    },
+                }
+            };
+        let (from_text, from) = date("tu_ngay", &q.tu_ngay, year_start);
+        let (to_text, to) = date("den_ngay", &q.den_ngay, today);
+        if errors.is_empty() && to < from {
+            errors.add("den_ngay", "Ngày cuối kỳ phải từ ngày đầu kỳ trở đi.");
+        }
+        let channel = q
+            .kenh
+            .clone()
+            .filter(|c| Channel::parse(c).is_some())
+            .unwrap_or_default();
+        let status = q
+            .trang_thai
+            .clone()
+            .filter(|s| Status::parse(s).is_some())
+            .unwrap_or_default();
+        Filters {
+            from_text,
+            to_text,
+            from,
+            to,
+            procedure: q.thu_tuc.clone().unwrap_or_default().trim().to_string(),
+            channel,
+            status,
+            errors,
+        }
+    }
+
+    fn query_string(&self) -> String {
+        let mut s = format!(
+            "tu_ngay={}&den_ngay={}",
+            urlencode(&self.from_text),
+            urlencode(&self.to_text)
+        );
+        for (k, v) in [
+            ("thu_tuc", &self.procedure),
+            ("kenh", &self.channel),
+            ("trang_thai", &self.status),
+        ] {
+            if !v.is_empty() {
+                s.push_str(&format!("&{k}={}", urlencode(v)));
+            }
+        }
+        s
+    }
+
+    fn period(&self) -> String {
+        format!(
+            "Từ ngày {} đến ngày {}",
+            format_date(self.from),
+            format_date(self.to)
+        )
+    }
+}
+
+/// One line of the register as shown, printed and exported.
+pub struct LineView {
+    pub number: String,
+    pub code: String,
+    pub procedure: String,
+    pub sets: i32,
+    pub applicant: String,
+    pub address: String,
+    pub phone: String,
+    pub office: String,
+    pub channel: &'static str,
+    pub received_at: String,
+    pub due_date: String,
+    pub transferred: String,
+    pub decided: String,
+    pub status: &'static str,
+    pub note: String,
+    pub voided: bool,
+}
+
+fn line(r: &DossierRow, office_names: &[(i64, String)]) -> LineView {
+    let x = &r.dossier;
+    let status = Status::parse(&x.status).unwrap_or(Status::Received);
+    LineView {
+        number: format!("{}/{}", x.register_number, x.register_year),
+        code: x.code.clone(),
+        procedure: r.procedure_name.clone(),
+        sets: x.sets,
+        applicant: match &x.representative {
+            Some(rep) => format!("{} (đại diện: {rep})", x.applicant_name),
+            None => x.applicant_name.clone(),
+        },
+        address: x.address.clone(),
+        phone: x.phone.clone(),
+        office: office_names
+            .iter()
+            .find(|(id, _)| *id == x.office_id)
+            .map(|(_, n)| n.clone())
+            .unwrap_or_default(),
+        channel: Channel::parse(&x.channel).map(Channel::label).unwrap_or(""),
+        received_at: format_datetime(x.received_at),
+        due_date: x.due_date.map(format_date).unwrap_or_default(),
+        transferred: String::new(),
+        decided: x.decided_at.map(format_datetime).unwrap_or_default(),
+        status: status.label(),
+        note: if x.voided {
+            format!("Đã hủy: {}", x.void_reason.clone().unwrap_or_default())
+        } else {
+            String::new()
+        },
+        voided: x.voided,
+    }
+}
+
+pub struct ProcedureOption {
+    pub code: String,
+    pub name: String,
+}
+
+pub struct ChannelOption {
+    pub value: &'static str,
+    pub label: &'static str,
+}
+
+#[derive(Template)]
+#[template(path = "register/index.html")]
+struct RegisterPage {
+    page: Layout,
+    from: String,
+    to: String,
+    procedure: String,
+    channel: String,
+    status: String,
+    procedures: Vec<ProcedureOption>,
+    channels: Vec<ChannelOption>,
+    statuses: Vec<StatusOption>,
+    errors: FieldErrors,
+    lines: Vec<LineView>,
+    pager: Pager,
+    query: String,
+}
+
+#[derive(Template)]
+#[template(path = "print/register.html")]
+struct RegisterPrint {
+    title: String,
+    back: String,
+    header: PrintHeader,
+    period: String,
+    lines: Vec<LineView>,
+    total: i64,
+}
+
+/// Loads a page (or, with `limit` None, every line up to `MAX_LINES`).
+async fn load(
+    state: &AppState,
+    office_id: i64,
+    f: &Filters,
+    page: Option<i64>,
+    paged: bool,
+) -> Result<
+    (
+        Vec<LineView>,
+        Pager,
+        Vec<ProcedureOption>,
+        Office,
+        Option<Office>,
+    ),
+    AppError,
+> {
+    let from = day_start_utc(f.from);
+    let before = day_start_utc(f.to.succ_opt().unwrap_or(f.to));
+    let (procedure, channel, status) = (f.procedure.clone(), f.channel.clone(), f.status.clone());
+    let base = format!("/so-theo-doi?{}", f.query_string());
+    let valid = f.errors.is_empty();
+    state
+        .db
+        .run(move |conn| {
+            let offices = visible_offices(conn, office_id)?;
+            let procedures: Vec<ProcedureOption> = Procedure::all_full(conn, false)?
+                .into_iter()
+                .map(|p| ProcedureOption {
+                    code: p.procedure.code,
+                    name: p.procedure.name,
+                })
+                .collect();
+            let procedure_id = match procedure.as_str() {
+                "" => None,
+                code => Some(
+                    Procedure::find_by_code(conn, code)?
+                        .map(|p| p.id)
+                        .unwrap_or(-1),
+                ),
+            };
+            let filter = DossierFilter {
+                office_ids: if valid { offices.clone() } else { Vec::new() },
+                procedure_id,
+                channel: Some(channel).filter(|c| !c.is_empty()),
+                status: Some(status).filter(|s| !s.is_empty()),
+                received_from: Some(from),
+                received_before: Some(before),
+                include_voided: true,
+                ..DossierFilter::default()
+            };
+            let (_, total) = Dossier::register(conn, &filter, 0, 0)?;
+            let (pager, offset, limit) = if paged {
+                let pager = Pager::new(page, PER_PAGE, total, base);
+                let offset = pager.offset();
+                (pager, offset, PER_PAGE)
+            } else {
+                (Pager::new(None, MAX_LINES, total, base), 0, MAX_LINES)
+            };
+            let (rows, _) = Dossier::register(conn, &filter, offset, limit)?;
+            let names: Vec<(i64, String)> = Office::all(conn)?
+                .into_iter()
+                .filter(|o| offices.contains(&o.id))
+                .map(|o| (o.id, o.name))
+                .collect();
+            let office = Office::find(conn, office_id)?;
+            let parent = match office.parent_id {
+                Some(p) => Some(Office::find(conn, p)?),
+                None => None,
+            };
+            Ok((
+                rows.iter().map(|r| line(r, &names)).collect(),
+                pager,
+                procedures,
+                office,
+                parent,
+            ))
+        })
+        .await
+}
+
+#[get("/so-theo-doi")]
+pub async fn index(
+    req: HttpRequest,
+    staff: Staff<DossierReaders>,
+    state: web::Data<AppState>,
+    query: web::Query<RegisterQuery>,
+) -> Result<HttpResponse, AppError> {
+    let f = Filters::of(&query);
+    let (lines, pager, procedures, _, _) =
+        load(&state, staff.user.office_id, &f, query.page, true).await?;
+    let status = if f.errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    html(
+        status,
+        &RegisterPage {
+            page: Layout::new(&req, "Sổ theo dõi hồ sơ", Some(&staff.user)),
+            query: f.query_string(),
+            from: f.from_text,
+            to: f.to_text,
+            procedure: f.procedure,
+            channel: f.channel,
+            status: f.status,
+            procedures,
+            channels: Channel::ALL
+                .iter()
+                .map(|c| ChannelOption {
+                    value: c.as_str(),
+                    label: c.label(),
+                })
+                .collect(),
+            statuses: status_options(),
+            errors: f.errors,
+            lines,
+            pager,
+        },
+    )
+}
+
+fn checked(query: &RegisterQuery) -> Result<Filters, AppError> {
+    let f = Filters::of(query);
+    if let Some((_, m)) = f.errors.iter().next() {
+        return Err(AppError::BadRequest(m.to_string()));
+    }
+    Ok(f)
+}
+
+#[get("/so-theo-doi/in")]
+pub async fn print(
+    staff: Staff<DossierReaders>,
+    state: web::Data<AppState>,
+    query: web::Query<RegisterQuery>,
+) -> Result<HttpResponse, AppError> {
+    let f = checked(&query)?;
+    let (lines, pager, _, office, parent) =
+        load(&state, staff.user.office_id, &f, None, false).await?;
+    html(
+        StatusCode::OK,
+        &RegisterPrint {
+            title: "Sổ theo dõi hồ sơ".into(),
+            back: format!("/so-theo-doi?{}", f.query_string()),
+            header: PrintHeader::new(&office, parent.as_ref(), &state.config.place, today()),
+            period: f.period(),
+            total: pager.total,
+            lines,
+        },
+    )
+}
+
+fn table(f: &Filters, lines: Vec<LineView>) -> Table {
+    Table {
+        title: "SỔ THEO DÕI HỒ SƠ (Mẫu số 06)".into(),
+        subtitle: f.period(),
+        sheet: "So theo doi ho so".into(),
+        columns: vec![
+            ("Số TT/Năm", 10.0),
+            ("Mã hồ sơ", 24.0),
+            ("Tên thủ tục hành chính", 36.0),
+            ("Số lượng hồ sơ (bộ)", 10.0),
+            ("Tên cá nhân, tổ chức", 26.0),
+            ("Địa chỉ", 30.0),
+            ("Số điện thoại", 14.0),
+            ("Cơ quan chủ trì giải quyết", 26.0),
+            ("Hình thức nộp", 14.0),
+            ("Nhận hồ sơ (giờ, ngày)", 17.0),
+            ("Hẹn trả kết quả", 13.0),
+            ("Chuyển hồ sơ đến cơ quan giải quyết", 17.0),
+            ("Có kết quả", 17.0),
+            ("Trạng thái", 20.0),
+            ("Ghi chú", 24.0),
+        ],
+        rows: lines
+            .into_iter()
+            .map(|l| {
+                vec![
+                    Cell::from(l.number),
+                    Cell::from(l.code),
+                    Cell::from(l.procedure),
+                    Cell::from(l.sets as i64),
+                    Cell::from(l.applicant),
+                    Cell::from(l.address),
+                    Cell::from(l.phone),
+                    Cell::from(l.office),
+                    Cell::from(l.channel),
+                    Cell::from(l.received_at),
+                    Cell::from(l.due_date),
+                    Cell::from(l.transferred),
+                    Cell::from(l.decided),
+                    Cell::from(l.status),
+                    Cell::from(l.note),
+                ]
+            })
+            .collect(),
+    }
+}
+
+fn file_name(f: &Filters, ext: &str) -> String {
+    format!(
+        "so-theo-doi-ho-so-{}-{}.{ext}",
+        f.from.format("%Y%m%d"),
+        f.to.format("%Y%m%d")
+    )
+}
+
+#[get("/so-theo-doi/excel")]
+pub async fn excel(
+    staff: Staff<DossierReaders>,
+    state: web::Data<AppState>,
+    query: web::Query<RegisterQuery>,
+) -> Result<HttpResponse, AppError> {
+    let f = checked(&query)?;
+    let (lines, ..) = load(&state, staff.user.office_id, &f, None, false).await?;
+    let bytes = table(&f, lines).to_xlsx()?;
+    Ok(HttpResponse::Ok()
+        .content_type("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+        .insert_header((
+            "Content-Disposition",
+            format!("attachment; filename=\"{}\"", file_name(&f, "xlsx")),
+        ))
+        .body(bytes))
+}
+
+#[get("/so-theo-doi/csv")]
+pub async fn csv(
+    staff: Staff<DossierReaders>,
+    state: web::Data<AppState>,
+    query: web::Query<RegisterQuery>,
+) -> Result<HttpResponse, AppError> {
+    let f = checked(&query)?;
+    let (lines, ..) = load(&state, staff.user.office_id, &f, None, false).await?;
+    let bytes = table(&f, lines).to_csv()?;
+    Ok(HttpResponse::Ok()
+        .content_type("text/csv; charset=utf-8")
+        .insert_header((
+            "Content-Disposition",
+            format!("attachment; filename=\"{}\"", file_name(&f, "csv")),
+        ))
+        .body(bytes))
+}
