@@ -38,6 +38,19 @@ pub enum Command {
         #[command(subcommand)]
         action: UserCommand,
     },
+    /// Tạo dữ liệu mẫu (đơn vị, người dùng mọi vai trò, vài trăm hồ sơ) trên cơ sở dữ liệu mới.
+    /// Mật khẩu chung của người dùng mẫu lấy từ MOTCUA_DEMO_PASSWORD, nếu không thì tự sinh và in ra.
+    Demo {
+        /// Số lần tiếp nhận tạo ra (hồ sơ, phiếu bổ sung và phiếu từ chối).
+        #[arg(long, default_value_t = 300)]
+        dossiers: usize,
+        /// Trải đều trong bấy nhiêu ngày gần nhất.
+        #[arg(long, default_value_t = 120)]
+        days: i64,
+        /// Hạt giống ngẫu nhiên (cùng hạt giống, cùng dữ liệu).
+        #[arg(long, default_value_t = 2026)]
+        seed: u64,
+    },
 }
 
 #[derive(Subcommand)]
@@ -116,6 +129,44 @@ pub async fn run(cli: Cli) -> Result<(), String> {
             )
             .map_err(explain)?;
             println!("Đã thêm đơn vị {} ({}).", office.name, office.code);
+            Ok(())
+        }
+        Command::Demo {
+            dossiers,
+            days,
+            seed,
+        } => {
+            if !(1..=20_000).contains(&dossiers) || !(1..=3650).contains(&days) {
+                return Err("Số hồ sơ từ 1 đến 20000, số ngày từ 1 đến 3650.".into());
+            }
+            let password = std::env::var("MOTCUA_DEMO_PASSWORD")
+                .ok()
+                .filter(|p| !p.is_empty())
+                .unwrap_or_else(crate::auth::password::generate);
+            let (db, _) = prepare_database(&config).map_err(|e| e.to_string())?;
+            let mut conn = db.get().map_err(|e| e.to_string())?;
+            let cal = crate::schedule::build(&mut conn).map_err(|e| e.to_string())?;
+            let opts = crate::demo::DemoOptions {
+                dossiers,
+                days,
+                seed,
+                password: password.clone(),
+                hash_cost: config.hash_cost,
+            };
+            let summary = crate::demo::run(&mut conn, &cal, &opts).map_err(|e| match e {
+                AppError::BadRequest(m) => m,
+                e => e.to_string(),
+            })?;
+            println!("Đã tạo dữ liệu mẫu:");
+            println!("  {} đơn vị trực thuộc", summary.offices);
+            println!(
+                "  {} hồ sơ, {} phiếu yêu cầu bổ sung, {} phiếu từ chối tại quầy",
+                summary.dossiers, summary.supplement_requests, summary.refusals
+            );
+            println!("  Người dùng (mật khẩu chung: {password}):");
+            for (username, role) in &summary.users {
+                println!("    {username:<16} {role}");
+            }
             Ok(())
         }
         Command::User {

@@ -119,3 +119,87 @@ async fn cli_sqlite() {
 async fn cli_postgres() {
     cli_creates_offices_and_users(Backend::Postgres).await;
 }
+
+async fn demo_fills_a_fresh_database(backend: Backend) {
+    let Some(url) = fresh_database(backend) else {
+        return;
+    };
+    let child = Command::new(env!("CARGO_BIN_EXE_motcua"))
+        .args(["demo", "--dossiers", "60", "--days", "45"])
+        .env("DATABASE_URL", &url)
+        .env("MOTCUA_ADMIN_PASSWORD", crate::helpers::ADMIN_PASSWORD)
+        .env("MOTCUA_DEMO_PASSWORD", "mau-demo-2026")
+        .env("RUST_LOG", "warn")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("run motcua demo");
+    let out = child.wait_with_output().expect("wait");
+    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(stdout.contains("Đã tạo dữ liệu mẫu"), "{stdout}");
+    for user in [
+        "tiepnhan",
+        "chuyenvien",
+        "lanhdao",
+        "giamsat",
+        "tiepnhan.kv1",
+    ] {
+        assert!(stdout.contains(user), "{user} listed");
+    }
+    // A second run refuses: the database is no longer fresh.
+    let (ok, _, err) = motcua(&url, &["demo"], "");
+    assert!(!ok);
+    assert!(err.contains("chỉ chạy trên cơ sở dữ liệu mới"), "{err}");
+
+    // The demo users log in and see the dossiers of their offices.
+    let app = start(test_config(&url));
+    let r = app.api_token("giamsat", "mau-demo-2026").await;
+    assert_eq!(r.status().as_u16(), 201);
+    let token = r.json::<serde_json::Value>().await.expect("json")["token"]
+        .as_str()
+        .expect("token")
+        .to_string();
+    let all: serde_json::Value = app
+        .client
+        .get(app.url("/api/v1/dossiers?per_page=1"))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .expect("GET")
+        .json()
+        .await
+        .expect("json");
+    let total = all["total"].as_i64().expect("total");
+    assert!((40..=60).contains(&total), "{total} dossiers");
+    let branch: serde_json::Value = app
+        .client
+        .get(app.url("/api/v1/dossiers?per_page=1&office=000.00.12.H34"))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .expect("GET")
+        .json()
+        .await
+        .expect("json");
+    let in_branch = branch["total"].as_i64().expect("total");
+    assert!(in_branch > 0 && in_branch < total, "{in_branch} of {total}");
+    assert!(branch["items"][0]["code"]
+        .as_str()
+        .expect("code")
+        .starts_with("000.00.12.H34-"));
+}
+
+#[tokio::test]
+async fn demo_sqlite() {
+    demo_fills_a_fresh_database(Backend::Sqlite).await;
+}
+
+#[tokio::test]
+async fn demo_postgres() {
+    demo_fills_a_fresh_database(Backend::Postgres).await;
+}

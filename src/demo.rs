@@ -1,0 +1,426 @@
+//! `motcua demo`: fills a fresh database with realistic demo data (offices,
+//! users of every role, a few hundred dossiers over the last months, some
+//! supplement requests and refusals at the counter) through the same use
+//! cases as the pages, so that a newcomer can look around.
+
+use chrono::{Duration, NaiveDate, NaiveDateTime, NaiveTime};
+use rand::rngs::StdRng;
+use rand::{Rng, SeedableRng};
+
+use crate::admin::{self, NewUserInput};
+use crate::auth::password::HashCost;
+use crate::db::bootstrap::DEFAULT_OFFICE_CODE;
+use crate::db::dossiers::Dossier;
+use crate::db::offices::Office;
+use crate::db::procedures::{Procedure, ProcedureFull};
+use crate::db::users::User;
+use crate::db::DbConnection;
+use crate::domain::calendar::Calendar;
+use crate::domain::reception::ApplicantInput;
+use crate::domain::time::now_utc;
+use crate::error::AppError;
+use crate::reception::{self, Actor, DocumentInput, NoticeInput, NoticeKind, ReceptionInput};
+use crate::validation::ActionError;
+
+/// What to generate.
+pub struct DemoOptions {
+    pub dossiers: usize,
+    pub days: i64,
+    pub seed: u64,
+    pub password: String,
+    pub hash_cost: HashCost,
+}
+
+/// What was generated, for the operator.
+#[derive(Debug, Default)]
+pub struct DemoSummary {
+    pub offices: usize,
+    pub users: Vec<(String, &'static str)>,
+    pub dossiers: usize,
+    pub supplement_requests: usize,
+    pub refusals: usize,
+}
+
+const OFFICES: [(&str, &str); 2] = [
+    (
+        "000.00.12.H34",
+        "Phòng Thi hành án dân sự khu vực 1 - Khánh Hòa",
+    ),
+    (
+        "000.00.13.H34",
+        "Phòng Thi hành án dân sự khu vực 2 - Khánh Hòa",
+    ),
+];
+
+/// (username, role, full name, office code; None is the main office).
+const USERS: [(&str, &str, &str, Option<&str>); 8] = [
+    ("tiepnhan", "reception", "Nguyễn Thị Thu Hà", None),
+    ("chuyenvien", "officer", "Trần Minh Quang", None),
+    ("lanhdao", "leader", "Lê Văn Hùng", None),
+    ("giamsat", "supervisor", "Phạm Thị Ngọc Lan", None),
+    (
+        "tiepnhan.kv1",
+        "reception",
+        "Võ Thị Kim Yến",
+        Some("000.00.12.H34"),
+    ),
+    (
+        "chuyenvien.kv1",
+        "officer",
+        "Đặng Quốc Bảo",
+        Some("000.00.12.H34"),
+    ),
+    (
+        "lanhdao.kv1",
+        "leader",
+        "Huỳnh Văn Tâm",
+        Some("000.00.12.H34"),
+    ),
+    (
+        "tiepnhan.kv2",
+        "reception",
+        "Bùi Thị Mai",
+        Some("000.00.13.H34"),
+    ),
+];
+
+const FAMILY: [&str; 16] = [
+    "Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Huỳnh", "Phan", "Vũ", "Võ", "Đặng", "Bùi", "Đỗ",
+    "Hồ", "Ngô", "Dương", "Lý",
+];
+const MIDDLE_MEN: [&str; 6] = ["Văn", "Hữu", "Minh", "Quốc", "Đức", "Thanh"];
+const MIDDLE_WOMEN: [&str; 5] = ["Thị", "Ngọc", "Thu", "Kim", "Thị Thanh"];
+const GIVEN_MEN: [&str; 14] = [
+    "An", "Bình", "Cường", "Dũng", "Hải", "Hùng", "Khánh", "Long", "Nam", "Phong", "Phúc", "Quang",
+    "Sơn", "Tuấn",
+];
+const GIVEN_WOMEN: [&str; 14] = [
+    "Giang", "Hà", "Hạnh", "Hoa", "Hương", "Lan", "Linh", "Mai", "Nga", "Tâm", "Thảo", "Trang",
+    "Vy", "Yến",
+];
+const STREETS: [&str; 10] = [
+    "Trần Phú",
+    "Lê Thánh Tôn",
+    "Yersin",
+    "Thống Nhất",
+    "2 Tháng 4",
+    "Nguyễn Thị Minh Khai",
+    "Hùng Vương",
+    "Lê Hồng Phong",
+    "Phước Long",
+    "Hoàng Văn Thụ",
+];
+const WARDS: [&str; 7] = [
+    "Nha Trang",
+    "Bắc Nha Trang",
+    "Tây Nha Trang",
+    "Nam Nha Trang",
+    "Cam Ranh",
+    "Ninh Hòa",
+    "Bắc Cam Ranh",
+];
+const COMPANIES: [&str; 6] = [
+    "Công ty TNHH Thương mại Hải Đăng",
+    "Công ty Cổ phần Xây dựng Phú Khánh",
+    "Ngân hàng TMCP Công Thương Việt Nam - Chi nhánh Khánh Hòa",
+    "Công ty TNHH Thủy sản Vân Phong",
+    "Hợp tác xã Nông nghiệp Diên Phú",
+    "Công ty Cổ phần Du lịch Biển Xanh",
+];
+
+fn pick<'a, T>(rng: &mut StdRng, items: &'a [T]) -> &'a T {
+    &items[rng.gen_range(0..items.len())]
+}
+
+fn person_name(rng: &mut StdRng) -> String {
+    if rng.gen_bool(0.5) {
+        format!(
+            "{} {} {}",
+            pick(rng, &FAMILY),
+            pick(rng, &MIDDLE_MEN),
+            pick(rng, &GIVEN_MEN)
+        )
+    } else {
+        format!(
+            "{} {} {}",
+            pick(rng, &FAMILY),
+            pick(rng, &MIDDLE_WOMEN),
+            pick(rng, &GIVEN_WOMEN)
+        )
+    }
+}
+
+fn citizen_id(rng: &mut StdRng) -> String {
+    // Province 056 (Khánh Hòa), gender and century, year of birth, serial.
+    format!(
+        "056{}{:02}{:06}",
+        rng.gen_range(0..4),
+        rng.gen_range(50..100),
+        rng.gen_range(0..1_000_000)
+    )
+}
+
+fn phone(rng: &mut StdRng) -> String {
+    format!(
+        "{}{:08}",
+        pick(rng, &["09", "03", "08", "07"]),
+        rng.gen_range(0..100_000_000)
+    )
+}
+
+fn address(rng: &mut StdRng) -> String {
+    format!(
+        "{} {}, phường {}, tỉnh Khánh Hòa",
+        rng.gen_range(1..300),
+        pick(rng, &STREETS),
+        pick(rng, &WARDS)
+    )
+}
+
+fn applicant(rng: &mut StdRng) -> ApplicantInput {
+    if rng.gen_bool(0.1) {
+        ApplicantInput {
+            kind: "organisation".into(),
+            full_name: pick(rng, &COMPANIES).to_string(),
+            representative: person_name(rng),
+            id_number: citizen_id(rng),
+            phone: phone(rng),
+            email: "phaply@example.vn".into(),
+            address: address(rng),
+        }
+    } else {
+        ApplicantInput {
+            kind: "person".into(),
+            full_name: person_name(rng),
+            representative: String::new(),
+            id_number: citizen_id(rng),
+            phone: phone(rng),
+            email: if rng.gen_bool(0.3) {
+                format!("congdan{}@example.vn", rng.gen_range(100..999))
+            } else {
+                String::new()
+            },
+            address: address(rng),
+        }
+    }
+}
+
+/// A reception moment on a working day in the last `days` days, UTC.
+fn reception_time(
+    rng: &mut StdRng,
+    cal: &Calendar,
+    today: NaiveDate,
+    days: i64,
+    now: NaiveDateTime,
+) -> NaiveDateTime {
+    loop {
+        let day = today - Duration::days(rng.gen_range(0..days.max(1)));
+        if cal.day_off_reason(day).is_some() {
+            continue;
+        }
+        // Office hours, a few after 17:00.
+        let minutes = if rng.gen_bool(0.03) {
+            17 * 60 + rng.gen_range(1..40)
+        } else {
+            7 * 60 + 30 + rng.gen_range(0..(9 * 60 + 15))
+        };
+        let local = day.and_time(
+            NaiveTime::from_hms_opt(minutes / 60, minutes % 60, rng.gen_range(0..60))
+                .expect("time"),
+        );
+        let utc = local - Duration::hours(7);
+        if utc <= now {
+            return utc;
+        }
+    }
+}
+
+fn explain(e: ActionError) -> AppError {
+    match e {
+        ActionError::Invalid(errors) => AppError::Internal(
+            errors
+                .iter()
+                .map(|(f, m)| format!("{f}: {m}"))
+                .collect::<Vec<_>>()
+                .join("; "),
+        ),
+        ActionError::Failed(e) => e,
+    }
+}
+
+fn actor_of(conn: &mut DbConnection, username: &str) -> Result<Actor, AppError> {
+    let user = User::find_by_username(conn, username)?
+        .ok_or_else(|| AppError::Internal(format!("demo user {username} missing")))?;
+    Ok(Actor {
+        user_id: user.id,
+        username: user.username,
+        full_name: user.full_name,
+        office_id: user.office_id,
+    })
+}
+
+fn documents_for(rng: &mut StdRng, p: &ProcedureFull) -> Vec<DocumentInput> {
+    p.documents
+        .iter()
+        .filter(|d| d.required || rng.gen_bool(0.4))
+        .map(|d| DocumentInput {
+            name: d.name.clone(),
+            form: d.form.clone(),
+            count: d.count.to_string(),
+        })
+        .collect()
+}
+
+/// Generates the demo data. Refuses a database that already has dossiers.
+pub fn run(
+    conn: &mut DbConnection,
+    cal: &Calendar,
+    opts: &DemoOptions,
+) -> Result<DemoSummary, AppError> {
+    if has_dossiers(conn)? {
+        return Err(AppError::BadRequest(
+            "Cơ sở dữ liệu đã có hồ sơ: lệnh demo chỉ chạy trên cơ sở dữ liệu mới.".into(),
+        ));
+    }
+    let now = now_utc();
+    let mut summary = DemoSummary::default();
+    for (code, name) in OFFICES {
+        admin::create_office(conn, "demo", code, name, Some(DEFAULT_OFFICE_CODE), now)
+            .map_err(explain)?;
+        summary.offices += 1;
+    }
+    for (username, role, full_name, office) in USERS {
+        let input = NewUserInput {
+            username: username.into(),
+            full_name: full_name.into(),
+            role: role.into(),
+            office_code: office.unwrap_or(DEFAULT_OFFICE_CODE).into(),
+            password: opts.password.clone(),
+            must_change_password: false,
+        };
+        admin::create_user(conn, opts.hash_cost, "demo", &input, now).map_err(explain)?;
+        summary.users.push((username.to_string(), role_label(role)));
+    }
+    let procedures: Vec<ProcedureFull> = Procedure::all_full(conn, true)?;
+    if procedures.is_empty() {
+        return Err(AppError::BadRequest(
+            "Danh mục thủ tục trống: không tạo được hồ sơ mẫu.".into(),
+        ));
+    }
+    let clerks = [
+        actor_of(conn, "tiepnhan")?,
+        actor_of(conn, "tiepnhan.kv1")?,
+        actor_of(conn, "tiepnhan.kv2")?,
+    ];
+    let mut rng = StdRng::seed_from_u64(opts.seed);
+    let today = crate::reception::local_day(now);
+    let mut times: Vec<NaiveDateTime> = (0..opts.dossiers)
+        .map(|_| reception_time(&mut rng, cal, today, opts.days, now))
+        .collect();
+    times.sort();
+    for at in times {
+        let clerk = &clerks[match rng.gen_range(0..10) {
+            0..=4 => 0,
+            5..=7 => 1,
+            _ => 2,
+        }];
+        let p = pick(&mut rng, &procedures).clone();
+        let channel = match rng.gen_range(0..20) {
+            0..=11 => "counter",
+            12..=16 => "postal",
+            _ => "online",
+        };
+        let who = applicant(&mut rng);
+        let roll = rng.gen_range(0..100);
+        if roll < 8 || roll >= 98 {
+            let kind = if roll < 8 {
+                NoticeKind::Supplement
+            } else {
+                NoticeKind::Refusal
+            };
+            let missing = p
+                .documents
+                .iter()
+                .filter(|d| d.required)
+                .take(1)
+                .map(|d| DocumentInput {
+                    name: d.name.clone(),
+                    form: d.form.clone(),
+                    count: d.count.to_string(),
+                })
+                .collect();
+            let input = NoticeInput {
+                procedure_code: p.procedure.code.clone(),
+                channel: channel.into(),
+                applicant: who,
+                missing,
+                reason: match kind {
+                    NoticeKind::Supplement => {
+                        "Bản sao chưa được chứng thực; đơn chưa ghi rõ nội dung yêu cầu.".into()
+                    }
+                    NoticeKind::Refusal => {
+                        "Yêu cầu không thuộc thẩm quyền giải quyết của cơ quan.".into()
+                    }
+                },
+                contact_phone: "0258 3822 123".into(),
+            };
+            reception::issue_notice(conn, clerk, kind, &input, at).map_err(explain)?;
+            match kind {
+                NoticeKind::Supplement => summary.supplement_requests += 1,
+                NoticeKind::Refusal => summary.refusals += 1,
+            }
+            continue;
+        }
+        let postal = channel == "postal";
+        let by_post = rng.gen_bool(0.3);
+        let input = ReceptionInput {
+            procedure_code: p.procedure.code.clone(),
+            channel: channel.into(),
+            postal_address: if by_post {
+                who.address.clone()
+            } else {
+                String::new()
+            },
+            applicant: who,
+            documents: documents_for(&mut rng, &p),
+            sets: "1".into(),
+            return_method: if by_post { "postal" } else { "counter" }.into(),
+            note: String::new(),
+            received_at: Some(at),
+            postmarked_on: postal
+                .then(|| crate::reception::local_day(at) - Duration::days(rng.gen_range(1..5))),
+            postal_record: if postal {
+                format!("BB-{}", rng.gen_range(100..999))
+            } else {
+                String::new()
+            },
+            fee_amount: String::new(),
+            fee_receipt: String::new(),
+            require_postal_record: false,
+        };
+        reception::accept(conn, cal, clerk, &input, None, at).map_err(explain)?;
+        summary.dossiers += 1;
+    }
+    Ok(summary)
+}
+
+fn has_dossiers(conn: &mut DbConnection) -> Result<bool, AppError> {
+    let offices: Vec<i64> = Office::all(conn)?.iter().map(|o| o.id).collect();
+    let (_, total) = Dossier::list(
+        conn,
+        &crate::db::dossiers::DossierFilter {
+            office_ids: offices,
+            include_voided: true,
+            ..Default::default()
+        },
+        0,
+        1,
+    )?;
+    Ok(total > 0)
+}
+
+fn role_label(role: &str) -> &'static str {
+    role.parse::<crate::domain::Role>()
+        .map(|r| r.label())
+        .unwrap_or("")
+}
