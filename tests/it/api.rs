@@ -160,5 +160,8 @@ async fn token_errors_follow_the_contract(app: TestApp) {
     let spec: serde_json::Value = r.json().await.expect("json");
     assert_eq!(spec["openapi"], "3.0.3");
     assert!(spec["paths"]["/tokens"]["post"].is_object());
+    assert!(spec["paths"]["/dossiers"]["post"].is_object());
+    assert!(spec["paths"]["/dossiers"]["get"].is_object());
+    assert!(spec["paths"]["/dossiers/{code}"]["get"].is_object());
     assert_eq!(spec["servers"][0]["url"], "http://127.0.0.1:8080/api/v1");
 }
