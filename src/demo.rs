@@ -332,7 +332,7 @@ pub fn run(
         };
         let who = applicant(&mut rng);
         let roll = rng.gen_range(0..100);
-        if roll < 8 || roll >= 98 {
+        if !(8..98).contains(&roll) {
             let kind = if roll < 8 {
                 NoticeKind::Supplement
             } else {
