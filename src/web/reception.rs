@@ -14,6 +14,7 @@ use super::layout::Layout;
 use super::{form_status, html, see_other};
 use crate::auth::csrf::CsrfForm;
 use crate::auth::Staff;
+use crate::db::notices::CounterNotice;
 use crate::db::procedures::{Procedure, ProcedureFull};
 use crate::domain::procedure::{
     describe_time, fold, split_codes, Channel, DocumentForm, ReturnMethod,
@@ -33,12 +34,22 @@ pub struct ProcedureChoice {
     pub search: String,
 }
 
+/// A notice issued at the counter, for reprinting.
+pub struct NoticeLine {
+    pub id: i64,
+    pub number: String,
+    pub kind: &'static str,
+    pub applicant: String,
+    pub at: String,
+}
+
 #[derive(Template)]
 #[template(path = "reception/start.html")]
 struct StartPage {
     page: Layout,
     q: String,
     choices: Vec<ProcedureChoice>,
+    notices: Vec<NoticeLine>,
 }
 
 #[derive(Deserialize)]
@@ -54,7 +65,28 @@ pub async fn start(
     query: web::Query<StartQuery>,
 ) -> Result<HttpResponse, AppError> {
     let q = query.q.clone().unwrap_or_default().trim().to_string();
-    let all = state.db.run(|conn| Procedure::all_full(conn, true)).await?;
+    let office = staff.user.office_id;
+    let (all, issued) = state
+        .db
+        .run(move |conn| {
+            let all = Procedure::all_full(conn, true)?;
+            let from = crate::dossiers::day_start_utc(today() - chrono::Duration::days(6));
+            let issued = CounterNotice::list(conn, &[office], from, now_utc(), 50)?;
+            Ok((all, issued))
+        })
+        .await?;
+    let notices = issued
+        .into_iter()
+        .map(|n| NoticeLine {
+            id: n.id,
+            number: n.number,
+            kind: NoticeKind::parse(&n.kind)
+                .map(NoticeKind::label)
+                .unwrap_or(""),
+            applicant: n.applicant_name,
+            at: crate::domain::time::format_datetime(n.at),
+        })
+        .collect();
     let needle = fold(&q);
     let choices = all
         .iter()
@@ -78,6 +110,7 @@ pub async fn start(
             page: Layout::new(&req, "Tiếp nhận hồ sơ", Some(&staff.user)),
             q,
             choices,
+            notices,
         },
     )
 }

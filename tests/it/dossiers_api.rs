@@ -97,10 +97,19 @@ fn today_code_prefix() -> String {
 
 async fn a_dossier_is_created_read_and_listed(app: TestApp) {
     let token = reception_token(&app, "tiepnhan").await;
-    let r = post_dossier(&app, &token, &valid_body(), None).await;
+    let mut body = valid_body();
+    body["fee_amount"] = json!(50000);
+    body["fee_receipt"] = json!("BL-0042");
+    let r = post_dossier(&app, &token, &body, None).await;
     assert_eq!(r.status().as_u16(), 201);
     let d: Value = r.json().await.expect("json");
     let code = d["code"].as_str().expect("code").to_string();
+    assert_eq!(d["fee_amount"], 50000);
+    assert_eq!(d["fee_receipt"], "BL-0042");
+    assert_eq!(
+        d["register"],
+        format!("1/{}", &code[14..16].parse::<i32>().expect("yy") + 2000)
+    );
     assert_eq!(code, format!("{}0001", today_code_prefix()));
     assert_eq!(d["status"], "received");
     assert_eq!(d["status_label"], "Đã tiếp nhận");
@@ -278,6 +287,22 @@ async fn invalid_receptions_get_422_with_fields(app: TestApp) {
                 b
             },
             "postmarked_on",
+        ),
+        (
+            {
+                let mut b = valid_body();
+                b["fee_amount"] = json!(50000);
+                b
+            },
+            "fee_receipt",
+        ),
+        (
+            {
+                let mut b = valid_body();
+                b["applicant"]["kind"] = json!("organisation");
+                b
+            },
+            "applicant.representative",
         ),
     ];
     for (body, field) in cases {
