@@ -251,11 +251,13 @@ fn explain(e: ActionError) -> AppError {
 fn actor_of(conn: &mut DbConnection, username: &str) -> Result<Actor, AppError> {
     let user = User::find_by_username(conn, username)?
         .ok_or_else(|| AppError::Internal(format!("demo user {username} missing")))?;
+    let role = user.role().unwrap_or(crate::domain::Role::Reception);
     Ok(Actor {
         user_id: user.id,
         username: user.username,
-        full_name: user.full_name,
         office_id: user.office_id,
+        role,
+        full_name: user.full_name,
     })
 }
 

@@ -11,6 +11,7 @@ pub mod domain;
 pub mod dossiers;
 pub mod error;
 pub mod export;
+pub mod processing;
 pub mod reception;
 pub mod schedule;
 pub mod startup;

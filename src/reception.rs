@@ -31,6 +31,7 @@ pub struct Actor {
     pub username: String,
     pub full_name: String,
     pub office_id: i64,
+    pub role: crate::domain::Role,
 }
 
 impl From<&crate::auth::extract::CurrentUser> for Actor {
@@ -40,6 +41,7 @@ impl From<&crate::auth::extract::CurrentUser> for Actor {
             username: u.username.clone(),
             full_name: u.full_name.clone(),
             office_id: u.office_id,
+            role: u.role,
         }
     }
 }
@@ -458,7 +460,7 @@ fn store(
             actor.full_name
         ));
     }
-    Dossier::add_event(
+    Dossier::add_event_with(
         conn,
         dossier.id,
         now,
@@ -467,6 +469,8 @@ fn store(
         None,
         status,
         &note,
+        Some(d.due_date),
+        None,
     )?;
     let (counted, skipped) = deadline_columns(d);
     Dossier::add_deadline(

@@ -132,6 +132,7 @@ pub fn adopt_year(
             }
         }
         store::bump_version(conn)?;
+        recompute_after_change(conn, actor, now)?;
         audit::record(
             conn,
             now,
@@ -251,6 +252,7 @@ pub fn put_day(
             now,
         )?;
         store::bump_version(conn)?;
+        recompute_after_change(conn, actor, now)?;
         let detail = match before {
             Some(b) => format!("{} ({}) → {} ({})", b.name, b.kind, name, kind.as_str()),
             None => format!("{name} ({})", kind.as_str()),
@@ -283,6 +285,7 @@ pub fn delete_day(
         };
         store::delete_day(conn, date)?;
         store::bump_version(conn)?;
+        recompute_after_change(conn, actor, now)?;
         audit::record(
             conn,
             now,
@@ -332,6 +335,7 @@ pub fn set_settings(
             &settings.closes.format("%H:%M").to_string(),
         )?;
         store::bump_version(conn)?;
+        recompute_after_change(conn, actor, now)?;
         audit::record(
             conn,
             now,
@@ -350,6 +354,24 @@ pub fn set_settings(
 }
 
 /// The years on record, as a set.
+/// A corrected calendar moves the due dates of open dossiers (DOMAIN.md,
+/// "Counting a deadline"), in the same transaction as the correction.
+fn recompute_after_change(
+    conn: &mut DbConnection,
+    actor: &str,
+    now: NaiveDateTime,
+) -> Result<(), AppError> {
+    let Some(user) = crate::db::users::User::find_by_username(conn, actor)? else {
+        return Ok(());
+    };
+    let cal = build(conn)?;
+    let moved = crate::processing::recompute_open(conn, &cal, user.id, now)?;
+    if moved > 0 {
+        tracing::info!(moved, "due dates recomputed after a calendar correction");
+    }
+    Ok(())
+}
+
 pub fn scheduled_years(conn: &mut DbConnection) -> Result<BTreeSet<i32>, AppError> {
     Ok(store::years(conn)?.into_iter().map(|y| y.year).collect())
 }

@@ -54,6 +54,39 @@ pub struct Dossier {
     pub received_by: i64,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+    pub extended: bool,
+    pub extension_reason: Option<String>,
+    pub extended_at: Option<NaiveDateTime>,
+    pub late_supplement: bool,
+    pub result_number: Option<String>,
+    pub result_date: Option<NaiveDate>,
+    pub result_signer: Option<String>,
+    pub result_summary: Option<String>,
+    pub closing_reason: Option<String>,
+}
+
+/// What an action changes on a dossier: `None` leaves a column alone,
+/// `Some(None)` empties it.
+#[derive(Debug, Default, AsChangeset)]
+#[diesel(table_name = dossiers)]
+pub struct DossierChanges {
+    pub status: Option<String>,
+    pub outcome: Option<Option<String>>,
+    pub assignee_id: Option<Option<i64>>,
+    pub effective_day: Option<NaiveDate>,
+    pub due_date: Option<Option<NaiveDate>>,
+    pub original_due_date: Option<Option<NaiveDate>>,
+    pub supplement_requests: Option<i32>,
+    pub late_supplement: Option<bool>,
+    pub decided_at: Option<Option<NaiveDateTime>>,
+    pub extended: Option<bool>,
+    pub extension_reason: Option<Option<String>>,
+    pub extended_at: Option<Option<NaiveDateTime>>,
+    pub result_number: Option<Option<String>>,
+    pub result_date: Option<Option<NaiveDate>>,
+    pub result_signer: Option<Option<String>>,
+    pub result_summary: Option<Option<String>>,
+    pub closing_reason: Option<Option<String>>,
 }
 
 #[derive(Debug, Insertable)]
@@ -117,6 +150,11 @@ pub struct DossierEvent {
     pub from_status: Option<String>,
     pub to_status: String,
     pub note: String,
+    /// The due date in force when the action was taken.
+    pub due_date: Option<NaiveDate>,
+    pub user_id: i64,
+    /// The officer the dossier was assigned to after the action.
+    pub assignee_id: Option<i64>,
 }
 
 /// How a due date was reached, as recorded.
@@ -360,6 +398,9 @@ impl Dossier {
                 dossier_events::from_status,
                 dossier_events::to_status,
                 dossier_events::note,
+                dossier_events::due_date,
+                dossier_events::user_id,
+                dossier_events::assignee_id,
             ))
             .order(dossier_events::id.asc())
             .load(conn)?)
@@ -376,6 +417,23 @@ impl Dossier {
         to: &str,
         note: &str,
     ) -> Result<(), AppError> {
+        Self::add_event_with(conn, id, at, user_id, action, from, to, note, None, None)
+    }
+
+    /// An event with the due date in force then and the assignee after it.
+    #[allow(clippy::too_many_arguments)]
+    pub fn add_event_with(
+        conn: &mut DbConnection,
+        id: i64,
+        at: NaiveDateTime,
+        user_id: i64,
+        action: &str,
+        from: Option<&str>,
+        to: &str,
+        note: &str,
+        due_date: Option<NaiveDate>,
+        assignee_id: Option<i64>,
+    ) -> Result<(), AppError> {
         diesel::insert_into(dossier_events::table)
             .values((
                 dossier_events::dossier_id.eq(id),
@@ -385,6 +443,8 @@ impl Dossier {
                 dossier_events::from_status.eq(from),
                 dossier_events::to_status.eq(to),
                 dossier_events::note.eq(note),
+                dossier_events::due_date.eq(due_date),
+                dossier_events::assignee_id.eq(assignee_id),
             ))
             .execute(conn)?;
         Ok(())
@@ -487,6 +547,39 @@ impl Dossier {
                 .first(conn)
                 .optional()?),
         }
+    }
+
+    /// Applies `changes` if the dossier is still at `version`, bumping it;
+    /// false when someone else changed it first.
+    pub fn apply(
+        conn: &mut DbConnection,
+        id: i64,
+        version: i32,
+        changes: &DossierChanges,
+        now: NaiveDateTime,
+    ) -> Result<bool, AppError> {
+        let n = diesel::update(
+            dossiers::table
+                .filter(dossiers::id.eq(id))
+                .filter(dossiers::version.eq(version)),
+        )
+        .set((
+            changes,
+            dossiers::version.eq(version + 1),
+            dossiers::updated_at.eq(now),
+        ))
+        .execute(conn)?;
+        Ok(n == 1)
+    }
+
+    /// Open dossiers that have a due date (for calendar corrections).
+    pub fn open_with_due_date(conn: &mut DbConnection) -> Result<Vec<Dossier>, AppError> {
+        Ok(dossiers::table
+            .filter(dossiers::status.eq_any(OPEN))
+            .filter(dossiers::due_date.is_not_null())
+            .filter(dossiers::voided.eq(false))
+            .select(Dossier::as_select())
+            .load(conn)?)
     }
 
     /// Codes of the dossiers of one office received on one day, in order.

@@ -16,6 +16,7 @@ pub mod revoked_sessions;
 pub mod schema;
 pub mod sequences;
 pub mod settings;
+pub mod supplements;
 pub mod users;
 
 use std::time::Duration;

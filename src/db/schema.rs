@@ -86,7 +86,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     dossier_deadlines,
     counter_notices,
     sequences,
-    idempotency_keys
+    idempotency_keys,
+    dossier_supplements
 );
 
 diesel::table! {
@@ -200,6 +201,15 @@ diesel::table! {
         received_by -> BigInt,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        extended -> Bool,
+        extension_reason -> Nullable<Text>,
+        extended_at -> Nullable<Timestamp>,
+        late_supplement -> Bool,
+        result_number -> Nullable<Text>,
+        result_date -> Nullable<Date>,
+        result_signer -> Nullable<Text>,
+        result_summary -> Nullable<Text>,
+        closing_reason -> Nullable<Text>,
     }
 }
 
@@ -224,6 +234,8 @@ diesel::table! {
         from_status -> Nullable<Text>,
         to_status -> Text,
         note -> Text,
+        due_date -> Nullable<Date>,
+        assignee_id -> Nullable<BigInt>,
     }
 }
 
@@ -289,3 +301,20 @@ diesel::joinable!(dossier_events -> dossiers (dossier_id));
 diesel::joinable!(dossier_events -> users (user_id));
 diesel::joinable!(dossier_deadlines -> dossiers (dossier_id));
 diesel::joinable!(counter_notices -> procedures (procedure_id));
+
+diesel::table! {
+    dossier_supplements (id) {
+        id -> BigInt,
+        dossier_id -> BigInt,
+        number -> Integer,
+        requested_at -> Timestamp,
+        requested_by -> BigInt,
+        missing -> Text,
+        note -> Text,
+        late -> Bool,
+        received_at -> Nullable<Timestamp>,
+        received_by -> Nullable<BigInt>,
+    }
+}
+
+diesel::joinable!(dossier_supplements -> dossiers (dossier_id));

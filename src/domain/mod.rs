@@ -12,5 +12,6 @@ pub mod reception;
 pub mod role;
 pub mod time;
 pub mod user;
+pub mod workflow;
 
 pub use role::Role;

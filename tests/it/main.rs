@@ -12,5 +12,6 @@ mod calendar;
 mod catalog;
 mod cli;
 mod dossiers_api;
+mod processing;
 mod reception;
 mod startup;

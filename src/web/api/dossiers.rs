@@ -226,7 +226,22 @@ pub struct DossierJson {
     fee_receipt: Option<String>,
     note: String,
     lookup_url: String,
+    /// Extensions: an apology moved the date (once), a supplement request
+    /// came later than 3 working days, the recorded result, the reason of a
+    /// refusal or withdrawal.
+    extended: bool,
+    late_supplement_request: bool,
+    result: Option<ResultJson>,
+    closing_reason: Option<String>,
     history: Vec<HistoryJson>,
+}
+
+#[derive(Serialize)]
+pub struct ResultJson {
+    number: String,
+    date: Option<String>,
+    signer: Option<String>,
+    summary: Option<String>,
 }
 
 fn date(d: NaiveDate) -> String {
@@ -245,7 +260,7 @@ pub fn dossier_json(d: &DossierDetail, public_url: &str) -> DossierJson {
             crate::domain::dossier::timeliness(
                 crate::reception::local_day(at),
                 due,
-                x.supplement_requests > 1,
+                x.extended || x.supplement_requests > 1,
             )
             .as_str(),
         ),
@@ -303,6 +318,15 @@ pub fn dossier_json(d: &DossierDetail, public_url: &str) -> DossierJson {
         fee_receipt: x.fee_receipt.clone(),
         note: x.note.clone(),
         lookup_url: lookup_url(public_url, &x.lookup_token),
+        extended: x.extended,
+        late_supplement_request: x.late_supplement,
+        result: x.result_number.as_ref().map(|n| ResultJson {
+            number: n.clone(),
+            date: x.result_date.map(date),
+            signer: x.result_signer.clone(),
+            summary: x.result_summary.clone(),
+        }),
+        closing_reason: x.closing_reason.clone(),
         history: d
             .events
             .iter()
@@ -540,4 +564,141 @@ pub async fn list(
         per_page,
         total,
     }))
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct ResultBody {
+    number: Option<String>,
+    date: Option<String>,
+    signer: Option<String>,
+    summary: Option<String>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct MissingBody {
+    name: String,
+    form: String,
+    count: Option<i64>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct ActionBody {
+    action: Option<String>,
+    version: Option<i64>,
+    officer: Option<String>,
+    missing: Vec<MissingBody>,
+    note: Option<String>,
+    result: Option<ResultBody>,
+    reason: Option<String>,
+    new_due_date: Option<String>,
+    tracking_number: Option<String>,
+    recipient_name: Option<String>,
+    recipient_id_number: Option<String>,
+    at: Option<String>,
+}
+
+fn iso_date(raw: Option<&str>, field: &str, errors: &mut FieldErrors) -> Option<NaiveDate> {
+    match raw.map(str::trim).filter(|s| !s.is_empty()) {
+        None => None,
+        Some(s) => match NaiveDate::parse_from_str(s, "%Y-%m-%d") {
+            Ok(d) => Some(d),
+            Err(_) => {
+                errors.add(field, "Ngày có dạng YYYY-MM-DD.");
+                None
+            }
+        },
+    }
+}
+
+pub fn action_input(body: ActionBody) -> Result<crate::processing::ActionInput, FieldErrors> {
+    let mut errors = FieldErrors::new();
+    let result = body.result.unwrap_or_default();
+    let result_date = iso_date(result.date.as_deref(), "result.date", &mut errors);
+    let new_due_date = iso_date(body.new_due_date.as_deref(), "new_due_date", &mut errors);
+    let at = match body.at.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        None => None,
+        Some(raw) => match parse_time(raw) {
+            Some(t) => Some(local_to_utc(t)),
+            None => {
+                errors.add("at", "Thời điểm không đúng dạng RFC 3339.");
+                None
+            }
+        },
+    };
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    Ok(crate::processing::ActionInput {
+        action: body.action.unwrap_or_default(),
+        version: body.version,
+        officer: body.officer.unwrap_or_default(),
+        missing: body
+            .missing
+            .into_iter()
+            .map(|m| DocumentInput {
+                name: m.name,
+                form: m.form,
+                count: m.count.map(|c| c.to_string()).unwrap_or_default(),
+            })
+            .collect(),
+        note: body.note.unwrap_or_default(),
+        result_number: result.number.unwrap_or_default(),
+        result_date,
+        result_signer: result.signer.unwrap_or_default(),
+        result_summary: result.summary.unwrap_or_default(),
+        reason: body.reason.unwrap_or_default(),
+        new_due_date,
+        tracking_number: body.tracking_number.unwrap_or_default(),
+        recipient_name: body.recipient_name.unwrap_or_default(),
+        recipient_id_number: body.recipient_id_number.unwrap_or_default(),
+        at,
+    })
+}
+
+#[post("/dossiers/{code}/actions")]
+pub async fn act(
+    staff: ApiStaff<crate::domain::role::AnyStaff>,
+    state: web::Data<AppState>,
+    path: web::Path<String>,
+    body: web::Json<ActionBody>,
+) -> Result<HttpResponse, ApiError> {
+    use crate::processing::ActError;
+    let code = path.into_inner();
+    let input = action_input(body.into_inner()).map_err(|e| ApiError::validation(&e))?;
+    let cal = state.calendar().await?;
+    let actor = Actor::from(&staff.user);
+    let office = staff.user.office_id;
+    let public_url = state.config.public_url.clone();
+    let outcome = state
+        .db
+        .run(move |conn| {
+            let visible = dossiers::visible_offices(conn, office)?;
+            let Some(found) = crate::db::dossiers::Dossier::find_by_code(conn, code.trim())?
+                .filter(|d| visible.contains(&d.office_id))
+            else {
+                return Ok(Err(ApiError::not_found()));
+            };
+            let result = crate::processing::act(conn, &cal, &actor, found.id, &input, now_utc());
+            let fresh = crate::db::dossiers::Dossier::find(conn, found.id)?;
+            let current = dossiers::load(conn, fresh)?;
+            let json = dossier_json(&current, &public_url);
+            Ok(match result {
+                Ok(_) => Ok(json),
+                Err(ActError::Invalid(e)) => Err(ApiError::validation(&e)),
+                Err(ActError::Forbidden(m)) => {
+                    Err(ApiError::new(StatusCode::FORBIDDEN, "forbidden", m))
+                }
+                Err(ActError::Stale(m)) | Err(ActError::WrongState(m)) => {
+                    let mut e = ApiError::new(StatusCode::CONFLICT, "conflict", m);
+                    e.dossier = serde_json::to_value(&json).ok();
+                    Err(e)
+                }
+                Err(ActError::Failed(e)) => return Err(e),
+            })
+        })
+        .await??;
+    Ok(HttpResponse::Ok().json(outcome))
 }

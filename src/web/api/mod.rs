@@ -26,7 +26,8 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .service(procedures::list)
         .service(dossiers::create)
         .service(dossiers::list)
-        .service(dossiers::show);
+        .service(dossiers::show)
+        .service(dossiers::act);
 }
 
 /// `{"error": code, "message": Vietnamese sentence, "fields": {...}}`.
@@ -38,6 +39,9 @@ pub struct ApiError {
     pub message: String,
     #[serde(skip_serializing_if = "BTreeMap::is_empty")]
     pub fields: BTreeMap<String, String>,
+    /// With a 409: the dossier as it is now, so the client can act again.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub dossier: Option<serde_json::Value>,
 }
 
 impl std::fmt::Display for ApiError {
@@ -53,6 +57,7 @@ impl ApiError {
             error,
             message: message.into(),
             fields: BTreeMap::new(),
+            dossier: None,
         }
     }
 

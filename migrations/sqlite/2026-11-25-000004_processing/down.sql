@@ -1,0 +1,12 @@
+DROP TABLE dossier_supplements;
+ALTER TABLE dossier_events DROP COLUMN assignee_id;
+ALTER TABLE dossier_events DROP COLUMN due_date;
+ALTER TABLE dossiers DROP COLUMN closing_reason;
+ALTER TABLE dossiers DROP COLUMN result_summary;
+ALTER TABLE dossiers DROP COLUMN result_signer;
+ALTER TABLE dossiers DROP COLUMN result_date;
+ALTER TABLE dossiers DROP COLUMN result_number;
+ALTER TABLE dossiers DROP COLUMN late_supplement;
+ALTER TABLE dossiers DROP COLUMN extended_at;
+ALTER TABLE dossiers DROP COLUMN extension_reason;
+ALTER TABLE dossiers DROP COLUMN extended;
