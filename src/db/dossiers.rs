@@ -199,6 +199,11 @@ pub struct DossierFilter {
     pub overdue_as_of: Option<NaiveDate>,
     pub register_year: Option<i32>,
     pub include_voided: bool,
+    pub assignee_id: Option<i64>,
+    pub unassigned: bool,
+    pub open_only: bool,
+    /// Soonest due first (work lists) instead of newest first.
+    pub by_due_date: bool,
 }
 
 const OPEN: [&str; 4] = [
@@ -232,6 +237,15 @@ fn filtered(f: &DossierFilter) -> dossiers::BoxedQuery<'static, DbBackend> {
     }
     if let Some(year) = f.register_year {
         query = query.filter(dossiers::register_year.eq(year));
+    }
+    if let Some(a) = f.assignee_id {
+        query = query.filter(dossiers::assignee_id.eq(a));
+    }
+    if f.unassigned {
+        query = query.filter(dossiers::assignee_id.is_null());
+    }
+    if f.open_only {
+        query = query.filter(dossiers::status.eq_any(OPEN));
     }
     if let Some(day) = f.overdue_as_of {
         query = query
@@ -309,12 +323,17 @@ impl Dossier {
         limit: i64,
     ) -> Result<(Vec<DossierRow>, i64), AppError> {
         let total: i64 = filtered(f).count().get_result(conn)?;
-        let ids: Vec<i64> = filtered(f)
-            .select(dossiers::id)
-            .order((dossiers::received_at.desc(), dossiers::id.desc()))
-            .offset(offset)
-            .limit(limit)
-            .load(conn)?;
+        let query = filtered(f).select(dossiers::id);
+        let query = if f.by_due_date {
+            query.order((
+                dossiers::due_date.is_null(),
+                dossiers::due_date.asc(),
+                dossiers::received_at.asc(),
+            ))
+        } else {
+            query.order((dossiers::received_at.desc(), dossiers::id.desc()))
+        };
+        let ids: Vec<i64> = query.offset(offset).limit(limit).load(conn)?;
         let rows = Self::rows(conn, &ids)?;
         Ok((rows, total))
     }

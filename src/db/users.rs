@@ -196,3 +196,31 @@ impl User {
             .get_result(conn)?)
     }
 }
+
+impl User {
+    /// Active users of `role` in any of `office_ids`, by name.
+    pub fn active_with_role_in(
+        conn: &mut DbConnection,
+        role: &str,
+        office_ids: &[i64],
+    ) -> Result<Vec<User>, AppError> {
+        Ok(users::table
+            .filter(users::role.eq(role))
+            .filter(users::active.eq(true))
+            .filter(users::office_id.eq_any(office_ids.to_vec()))
+            .select(User::as_select())
+            .order(users::full_name.asc())
+            .load(conn)?)
+    }
+
+    /// Full names of the users `ids`.
+    pub fn names(
+        conn: &mut DbConnection,
+        ids: &[i64],
+    ) -> Result<Vec<(i64, String, String)>, AppError> {
+        Ok(users::table
+            .filter(users::id.eq_any(ids.to_vec()))
+            .select((users::id, users::username, users::full_name))
+            .load(conn)?)
+    }
+}

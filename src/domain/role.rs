@@ -112,6 +112,10 @@ role_set!(
     Leaders = [Leader]
 );
 role_set!(
+    /// Processing officers.
+    Officers = [Officer]
+);
+role_set!(
     /// Those who see reports: supervisors and leaders.
     Overseers = [Supervisor, Leader]
 );

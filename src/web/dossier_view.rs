@@ -87,6 +87,15 @@ pub struct DossierView {
     pub lookup_url: String,
     pub events: Vec<EventView>,
     pub deadlines: Vec<DeadlineView>,
+    /// "Đồng ý (cấp kết quả)" or "Từ chối", once decided.
+    pub outcome: String,
+    pub decided_at: String,
+    pub timeliness: String,
+    pub result: String,
+    pub closing_reason: String,
+    pub extension_reason: String,
+    pub late_supplement: bool,
+    pub supplement_requests: i32,
 }
 
 pub fn action_label(action: &str) -> &'static str {
@@ -143,7 +152,45 @@ impl DossierView {
         } else {
             ApplicantKind::Person
         };
+        let timeliness = match (x.decided_at, x.due_date) {
+            (Some(at), Some(due)) => crate::domain::dossier::timeliness(
+                crate::reception::local_day(at),
+                due,
+                x.extended || x.supplement_requests > 1,
+            )
+            .label()
+            .to_string(),
+            _ => String::new(),
+        };
         DossierView {
+            outcome: match x.outcome.as_deref() {
+                Some("granted") => "Giải quyết (cấp kết quả)".into(),
+                Some("refused") => "Từ chối giải quyết".into(),
+                _ => String::new(),
+            },
+            decided_at: x.decided_at.map(format_datetime).unwrap_or_default(),
+            timeliness,
+            result: match &x.result_number {
+                Some(n) => format!(
+                    "Văn bản số {n}{}{}{}",
+                    x.result_date
+                        .map(|d| format!(" ngày {}", format_date(d)))
+                        .unwrap_or_default(),
+                    x.result_signer
+                        .as_ref()
+                        .map(|s| format!(", người ký {s}"))
+                        .unwrap_or_default(),
+                    x.result_summary
+                        .as_ref()
+                        .map(|s| format!(": {s}"))
+                        .unwrap_or_default()
+                ),
+                None => String::new(),
+            },
+            closing_reason: x.closing_reason.clone().unwrap_or_default(),
+            extension_reason: x.extension_reason.clone().unwrap_or_default(),
+            late_supplement: x.late_supplement,
+            supplement_requests: x.supplement_requests,
             code: x.code.clone(),
             status: d.status().label(),
             status_code: x.status.clone(),

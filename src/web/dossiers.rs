@@ -1,6 +1,8 @@
 //! Dossier pages for staff: search, the dossier page, the confirmation after
 //! reception, the receipt (Mẫu 01), correcting the applicant, voiding.
 
+use std::collections::HashMap;
+
 use actix_session::SessionExt;
 use actix_web::http::StatusCode;
 use actix_web::{get, post, web, HttpRequest, HttpResponse};
@@ -18,13 +20,17 @@ use crate::auth::extract::CurrentUser;
 use crate::auth::session::push_flash;
 use crate::auth::Staff;
 use crate::db::dossiers::{DossierFilter, DossierRow};
+use crate::db::supplements::Supplement;
+use crate::db::users::User;
 use crate::domain::dossier::{is_overdue, Status};
 use crate::domain::reception::ApplicantInput;
 use crate::domain::role::{ApplicantEditors, DossierReaders, Leaders, Receivers};
 use crate::domain::time::{format_date, format_datetime, now_utc, today};
+use crate::domain::workflow::{self, Action};
 use crate::domain::Role;
 use crate::dossiers::{self, DossierDetail};
 use crate::error::{urlencode, AppError};
+use crate::reception::DocumentInput;
 use crate::reception::{self, Actor};
 use crate::state::AppState;
 use crate::validation::{ActionError, FieldErrors};
@@ -160,7 +166,11 @@ pub async fn list(
     )
 }
 
-async fn load(state: &AppState, office_id: i64, code: String) -> Result<DossierDetail, AppError> {
+pub(super) async fn load(
+    state: &AppState,
+    office_id: i64,
+    code: String,
+) -> Result<DossierDetail, AppError> {
     state
         .db
         .run(move |conn| {
@@ -170,11 +180,37 @@ async fn load(state: &AppState, office_id: i64, code: String) -> Result<DossierD
         .await
 }
 
-fn view(state: &AppState, d: &DossierDetail) -> DossierView {
+pub(super) fn view(state: &AppState, d: &DossierDetail) -> DossierView {
     DossierView::of(
         d,
         lookup_url(&state.config.public_url, &d.dossier.lookup_token),
     )
+}
+
+/// An action the user may take now, as a form on the dossier page.
+pub struct ActionPanel {
+    pub action: &'static str,
+    pub label: &'static str,
+    pub open: bool,
+}
+
+pub struct OfficerOption {
+    pub username: String,
+    pub name: String,
+}
+
+pub struct SupplementLink {
+    pub number: i32,
+    pub requested_at: String,
+    pub late: bool,
+}
+
+/// What the action forms show when one came back with errors.
+#[derive(Default)]
+pub struct ActionState {
+    pub failed: String,
+    pub errors: FieldErrors,
+    pub typed: HashMap<String, String>,
 }
 
 #[derive(Template)]
@@ -182,10 +218,31 @@ fn view(state: &AppState, d: &DossierDetail) -> DossierView {
 struct ShowPage {
     page: Layout,
     d: DossierView,
+    version: i32,
     can_edit_applicant: bool,
     can_void: bool,
     void_errors: FieldErrors,
     void_reason: String,
+    actions: Vec<ActionPanel>,
+    officers: Vec<OfficerOption>,
+    forms: Vec<super::reception::FormOption>,
+    supplements: Vec<SupplementLink>,
+    extended: bool,
+    withdrawn: bool,
+    action_state: ActionState,
+}
+
+impl ShowPage {
+    fn typed(&self, name: &str) -> &str {
+        self.action_state
+            .typed
+            .get(name)
+            .map(String::as_str)
+            .unwrap_or("")
+    }
+    fn err(&self, name: &str) -> Option<&str> {
+        self.action_state.errors.get(name)
+    }
 }
 
 async fn show_page(
@@ -195,22 +252,229 @@ async fn show_page(
     code: String,
     void_errors: FieldErrors,
     void_reason: String,
+    action_state: ActionState,
 ) -> Result<HttpResponse, AppError> {
     let d = load(state, user.office_id, code).await?;
     let role = user.role;
     let voided = d.dossier.voided;
+    let status = d.status();
+    let is_assignee = d.dossier.assignee_id == Some(user.id);
+    let available = if voided {
+        Vec::new()
+    } else {
+        workflow::available(status, role, is_assignee)
+    };
+    let (dossier_office, dossier_id) = (d.dossier.office_id, d.dossier.id);
+    let needs_officers = available.contains(&Action::Assign);
+    let (officers, supplements) = state
+        .db
+        .run(move |conn| {
+            let officers = if needs_officers {
+                // Officers of the dossier's office and the offices above it.
+                let all = crate::db::offices::Office::all(conn)?;
+                let ids: Vec<i64> = all
+                    .iter()
+                    .filter(|o| {
+                        crate::db::offices::Office::subtree_ids(conn, o.id)
+                            .map(|s| s.contains(&dossier_office))
+                            .unwrap_or(false)
+                    })
+                    .map(|o| o.id)
+                    .collect();
+                User::active_with_role_in(conn, "officer", &ids)?
+                    .into_iter()
+                    .map(|u| OfficerOption {
+                        username: u.username,
+                        name: u.full_name,
+                    })
+                    .collect()
+            } else {
+                Vec::new()
+            };
+            let supplements = Supplement::of_dossier(conn, dossier_id)?
+                .into_iter()
+                .map(|(s, _)| SupplementLink {
+                    number: s.number,
+                    requested_at: format_datetime(s.requested_at),
+                    late: s.late,
+                })
+                .collect();
+            Ok((officers, supplements))
+        })
+        .await?;
     let title = format!("Hồ sơ {}", d.dossier.code);
+    let http_status = if !action_state.errors.is_empty() {
+        form_status(&action_state.errors)
+    } else {
+        form_status(&void_errors)
+    };
     html(
-        form_status(&void_errors),
+        http_status,
         &ShowPage {
             page: Layout::new(req, &title, Some(user)),
+            version: d.dossier.version,
+            extended: d.dossier.extended,
+            withdrawn: status == Status::Withdrawn,
             d: view(state, &d),
             can_edit_applicant: !voided && matches!(role, Role::Reception | Role::Leader),
             can_void: !voided && role == Role::Leader,
             void_errors,
             void_reason,
+            actions: available
+                .into_iter()
+                .map(|a| ActionPanel {
+                    action: a.as_str(),
+                    label: a.label(),
+                    open: action_state.failed == a.as_str(),
+                })
+                .collect(),
+            officers,
+            forms: super::reception::form_options(),
+            supplements,
+            action_state,
         },
     )
+}
+
+/// Page field names of the action forms for the use case's field names.
+fn form_field(f: &str) -> String {
+    match f {
+        "result.number" => "result_number".into(),
+        "result.date" => "result_date".into(),
+        "result.signer" => "result_signer".into(),
+        "result.summary" => "result_summary".into(),
+        "missing" => "missing_0_name".into(),
+        f => match f.strip_prefix("missing.") {
+            Some(i) => format!("missing_{i}_name"),
+            None => f.to_string(),
+        },
+    }
+}
+
+fn form_date(raw: &str, field: &str, errors: &mut FieldErrors) -> Option<chrono::NaiveDate> {
+    let s = raw.trim();
+    if s.is_empty() {
+        return None;
+    }
+    let parsed = crate::catalog::parse_date(s);
+    if parsed.is_none() {
+        errors.add(field, "Ghi ngày dạng ngày/tháng/năm, ví dụ 25/11/2026.");
+    }
+    parsed
+}
+
+#[post("/ho-so/{code}/thao-tac")]
+pub async fn take_action(
+    req: HttpRequest,
+    staff: Staff<DossierReaders>,
+    state: web::Data<AppState>,
+    path: web::Path<String>,
+    form: CsrfForm<Vec<(String, String)>>,
+) -> Result<HttpResponse, AppError> {
+    use crate::processing::{ActError, ActionInput};
+    let code = path.into_inner();
+    let typed: HashMap<String, String> = form.0.into_iter().collect();
+    let get = |k: &str| typed.get(k).cloned().unwrap_or_default();
+    let mut errors = FieldErrors::new();
+    let result_date = form_date(&get("result_date"), "result_date", &mut errors);
+    let new_due_date = form_date(&get("new_due_date"), "new_due_date", &mut errors);
+    let action_name = get("action");
+    let back = format!("/ho-so/{}", urlencode(&code));
+    if !errors.is_empty() {
+        let failed = ActionState {
+            failed: action_name,
+            errors,
+            typed,
+        };
+        return show_page(
+            &req,
+            &staff.user,
+            &state,
+            code,
+            FieldErrors::new(),
+            String::new(),
+            failed,
+        )
+        .await;
+    }
+    let input = ActionInput {
+        action: action_name.clone(),
+        version: get("version").trim().parse().ok(),
+        officer: get("officer"),
+        missing: (0..3)
+            .map(|i| DocumentInput {
+                name: get(&format!("missing_{i}_name")),
+                form: get(&format!("missing_{i}_form")),
+                count: String::new(),
+            })
+            .collect(),
+        note: get("note"),
+        result_number: get("result_number"),
+        result_date,
+        result_signer: get("result_signer"),
+        result_summary: get("result_summary"),
+        reason: get("reason"),
+        new_due_date,
+        tracking_number: get("tracking_number"),
+        recipient_name: get("recipient_name"),
+        recipient_id_number: get("recipient_id_number"),
+        at: None,
+    };
+    let d = load(&state, staff.user.office_id, code.clone()).await?;
+    let cal = state.calendar().await?;
+    let actor = Actor::from(&staff.user);
+    let id = d.dossier.id;
+    let result = state
+        .db
+        .run(move |conn| {
+            Ok(crate::processing::act(
+                conn,
+                &cal,
+                &actor,
+                id,
+                &input,
+                now_utc(),
+            ))
+        })
+        .await?;
+    let label = Action::parse(&action_name).map(Action::label).unwrap_or("");
+    match result {
+        Ok(_) => {
+            push_flash(
+                &req.get_session(),
+                "success",
+                &format!("Đã thực hiện: {label}."),
+            );
+            Ok(see_other(&back))
+        }
+        Err(ActError::Stale(m)) | Err(ActError::WrongState(m)) => {
+            push_flash(&req.get_session(), "error", &m);
+            Ok(see_other(&back))
+        }
+        Err(ActError::Forbidden(_)) => Err(AppError::Forbidden),
+        Err(ActError::Failed(e)) => Err(e),
+        Err(ActError::Invalid(e)) => {
+            let mut errors = FieldErrors::new();
+            for (f, m) in e.iter() {
+                errors.add(&form_field(f), m);
+            }
+            let failed = ActionState {
+                failed: action_name,
+                errors,
+                typed,
+            };
+            show_page(
+                &req,
+                &staff.user,
+                &state,
+                code,
+                FieldErrors::new(),
+                String::new(),
+                failed,
+            )
+            .await
+        }
+    }
 }
 
 #[get("/ho-so/{code}")]
@@ -227,6 +491,7 @@ pub async fn show(
         path.into_inner(),
         FieldErrors::new(),
         String::new(),
+        ActionState::default(),
     )
     .await
 }
@@ -459,7 +724,16 @@ pub async fn void(
         }
         Err(ActionError::Failed(e)) => Err(e),
         Err(ActionError::Invalid(errors)) => {
-            show_page(&req, &staff.user, &state, code, errors, reason).await
+            show_page(
+                &req,
+                &staff.user,
+                &state,
+                code,
+                errors,
+                reason,
+                ActionState::default(),
+            )
+            .await
         }
     }
 }

@@ -29,6 +29,16 @@ const NAV: &[NavEntry] = &[
         roles: &[Role::Reception],
     },
     NavEntry {
+        href: "/viec-cua-toi",
+        label: "Việc của tôi",
+        roles: &[Role::Officer],
+    },
+    NavEntry {
+        href: "/phan-cong",
+        label: "Phân công, phê duyệt",
+        roles: &[Role::Leader],
+    },
+    NavEntry {
         href: "/ho-so",
         label: "Hồ sơ",
         roles: &[

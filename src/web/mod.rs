@@ -5,6 +5,7 @@ pub mod admin;
 pub mod api;
 pub mod assets;
 pub mod catalog;
+pub mod dossier_prints;
 pub mod dossier_view;
 pub mod dossiers;
 pub mod health;
@@ -17,6 +18,7 @@ pub mod print;
 pub mod reception;
 pub mod register;
 pub mod status;
+pub mod work;
 
 use std::time::Instant;
 
@@ -48,12 +50,20 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .service(dossiers::applicant_form)
         .service(dossiers::applicant_submit)
         .service(dossiers::void)
+        .service(dossiers::take_action)
+        .service(dossier_prints::supplement)
+        .service(dossier_prints::apology)
+        .service(dossier_prints::control)
+        .service(dossier_prints::stop)
         .service(dossiers::show)
         .service(register::index)
         .service(register::print)
         .service(register::excel)
         .service(register::csv)
         .service(status::by_token)
+        .service(work::inbox)
+        .service(work::queue)
+        .service(work::assign_many)
         .configure(admin::routes)
         .service(web::scope("/api/v1").configure(api::routes))
         .default_service(web::to(not_found));

@@ -209,7 +209,7 @@ fn options(p: &ProcedureFull) -> (Vec<FormOption>, Vec<FormOption>) {
     (channels, returns)
 }
 
-fn form_options() -> Vec<FormOption> {
+pub fn form_options() -> Vec<FormOption> {
     DocumentForm::ALL
         .iter()
         .map(|f| FormOption {

@@ -13,5 +13,6 @@ mod catalog;
 mod cli;
 mod dossiers_api;
 mod processing;
+mod processing_pages;
 mod reception;
 mod startup;

@@ -1,0 +1,340 @@
+//! Work lists: the officer's inbox (his dossiers by due date, overdue and
+//! due-soon marked) and the leader's queue (dossiers to assign, one or many
+//! at once, and results awaiting approval).
+
+use std::collections::HashMap;
+
+use actix_session::SessionExt;
+use actix_web::http::StatusCode;
+use actix_web::{get, post, web, HttpRequest, HttpResponse};
+use askama::Template;
+use chrono::NaiveDate;
+
+use super::layout::Layout;
+use super::{html, see_other};
+use crate::auth::csrf::CsrfForm;
+use crate::auth::session::push_flash;
+use crate::auth::Staff;
+use crate::db::dossiers::{DossierFilter, DossierRow};
+use crate::db::users::User;
+use crate::domain::calendar::Calendar;
+use crate::domain::dossier::Status;
+use crate::domain::role::{Leaders, Officers};
+use crate::domain::time::{format_date, format_datetime, now_utc, today};
+use crate::dossiers::{self, visible_offices};
+use crate::error::AppError;
+use crate::processing::{act, ActError, ActionInput};
+use crate::reception::Actor;
+use crate::state::AppState;
+
+/// A dossier in a work list.
+pub struct WorkRow {
+    pub code: String,
+    pub version: i32,
+    pub applicant: String,
+    pub procedure: String,
+    pub status: &'static str,
+    pub received_at: String,
+    pub due_date: String,
+    /// "overdue", "soon" or "".
+    pub urgency: &'static str,
+    pub assignee: String,
+}
+
+/// Working days from today until `due` (0 when due today).
+fn working_days_left(cal: &Calendar, today: NaiveDate, due: NaiveDate) -> i64 {
+    let mut n = 0;
+    let mut d = today;
+    while d < due && n < 30 {
+        d = d.succ_opt().unwrap_or(due);
+        if cal.day_off_reason(d).is_none() {
+            n += 1;
+        }
+    }
+    n
+}
+
+/// Due within this many working days: marked "sắp đến hạn".
+const SOON: i64 = 2;
+
+fn rows(list: Vec<DossierRow>, cal: &Calendar, names: &HashMap<i64, String>) -> Vec<WorkRow> {
+    let today = today();
+    list.into_iter()
+        .map(|r| {
+            let x = r.dossier;
+            let status = Status::parse(&x.status).unwrap_or(Status::Received);
+            let urgency = match x.due_date {
+                Some(due) if status.is_open() && today > due => "overdue",
+                Some(due) if status.is_open() && working_days_left(cal, today, due) <= SOON => {
+                    "soon"
+                }
+                _ => "",
+            };
+            WorkRow {
+                code: x.code,
+                version: x.version,
+                applicant: x.applicant_name,
+                procedure: r.procedure_name,
+                status: status.label(),
+                received_at: format_datetime(x.received_at),
+                due_date: x
+                    .due_date
+                    .map(format_date)
+                    .unwrap_or_else(|| "(chờ bổ sung)".into()),
+                urgency,
+                assignee: x
+                    .assignee_id
+                    .and_then(|a| names.get(&a).cloned())
+                    .unwrap_or_default(),
+            }
+        })
+        .collect()
+}
+
+#[derive(Template)]
+#[template(path = "work/inbox.html")]
+struct InboxPage {
+    page: Layout,
+    rows: Vec<WorkRow>,
+}
+
+#[get("/viec-cua-toi")]
+pub async fn inbox(
+    req: HttpRequest,
+    staff: Staff<Officers>,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, AppError> {
+    let cal = state.calendar().await?;
+    let (user_id, office) = (staff.user.id, staff.user.office_id);
+    let list = state
+        .db
+        .run(move |conn| {
+            let filter = DossierFilter {
+                office_ids: visible_offices(conn, office)?,
+                assignee_id: Some(user_id),
+                open_only: true,
+                by_due_date: true,
+                ..DossierFilter::default()
+            };
+            Ok(dossiers::list(conn, &filter, 0, 500)?.0)
+        })
+        .await?;
+    html(
+        StatusCode::OK,
+        &InboxPage {
+            page: Layout::new(&req, "Việc của tôi", Some(&staff.user)),
+            rows: rows(list, &cal, &HashMap::new()),
+        },
+    )
+}
+
+pub struct OfficerChoice {
+    pub username: String,
+    pub name: String,
+}
+
+#[derive(Template)]
+#[template(path = "work/queue.html")]
+struct QueuePage {
+    page: Layout,
+    to_assign: Vec<WorkRow>,
+    to_approve: Vec<WorkRow>,
+    in_progress: Vec<WorkRow>,
+    officers: Vec<OfficerChoice>,
+    officer: String,
+    error: String,
+}
+
+async fn queue_page(
+    req: &HttpRequest,
+    staff: &Staff<Leaders>,
+    state: &AppState,
+    officer: String,
+    error: String,
+) -> Result<HttpResponse, AppError> {
+    let cal = state.calendar().await?;
+    let office = staff.user.office_id;
+    let (to_assign, to_approve, in_progress, officers, names) = state
+        .db
+        .run(move |conn| {
+            let visible = visible_offices(conn, office)?;
+            let base = DossierFilter {
+                office_ids: visible.clone(),
+                by_due_date: true,
+                ..DossierFilter::default()
+            };
+            let to_assign = dossiers::list(
+                conn,
+                &DossierFilter {
+                    status: Some("received".into()),
+                    unassigned: true,
+                    ..base.clone()
+                },
+                0,
+                500,
+            )?
+            .0;
+            let to_approve = dossiers::list(
+                conn,
+                &DossierFilter {
+                    status: Some("awaiting_approval".into()),
+                    ..base.clone()
+                },
+                0,
+                500,
+            )?
+            .0;
+            let in_progress = dossiers::list(
+                conn,
+                &DossierFilter {
+                    open_only: true,
+                    ..base.clone()
+                },
+                0,
+                500,
+            )?
+            .0
+            .into_iter()
+            .filter(|r| r.dossier.assignee_id.is_some())
+            .collect::<Vec<_>>();
+            let officers = User::active_with_role_in(conn, "officer", &visible)?;
+            let names: HashMap<i64, String> = officers
+                .iter()
+                .map(|u| (u.id, u.full_name.clone()))
+                .collect();
+            Ok((to_assign, to_approve, in_progress, officers, names))
+        })
+        .await?;
+    let status = if error.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    html(
+        status,
+        &QueuePage {
+            page: Layout::new(req, "Phân công và phê duyệt", Some(&staff.user)),
+            to_assign: rows(to_assign, &cal, &names),
+            to_approve: rows(to_approve, &cal, &names),
+            in_progress: rows(in_progress, &cal, &names),
+            officers: officers
+                .into_iter()
+                .map(|u| OfficerChoice {
+                    username: u.username,
+                    name: u.full_name,
+                })
+                .collect(),
+            officer,
+            error,
+        },
+    )
+}
+
+#[get("/phan-cong")]
+pub async fn queue(
+    req: HttpRequest,
+    staff: Staff<Leaders>,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, AppError> {
+    queue_page(&req, &staff, &state, String::new(), String::new()).await
+}
+
+/// Assigns every ticked dossier (`pick` = `code:version`) to one officer,
+/// each in its own transaction with its own version check.
+#[post("/phan-cong")]
+pub async fn assign_many(
+    req: HttpRequest,
+    staff: Staff<Leaders>,
+    state: web::Data<AppState>,
+    form: CsrfForm<Vec<(String, String)>>,
+) -> Result<HttpResponse, AppError> {
+    let mut officer = String::new();
+    let mut picks = Vec::new();
+    for (k, v) in form.0 {
+        match k.as_str() {
+            "officer" => officer = v.trim().to_string(),
+            "pick" => {
+                if let Some((code, version)) = v.rsplit_once(':') {
+                    if let Ok(version) = version.parse::<i64>() {
+                        picks.push((code.to_string(), version));
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    if officer.is_empty() {
+        return queue_page(
+            &req,
+            &staff,
+            &state,
+            officer,
+            "Chọn chuyên viên được phân công.".into(),
+        )
+        .await;
+    }
+    if picks.is_empty() {
+        return queue_page(
+            &req,
+            &staff,
+            &state,
+            officer,
+            "Đánh dấu ít nhất một hồ sơ để phân công.".into(),
+        )
+        .await;
+    }
+    let cal = state.calendar().await?;
+    let actor = Actor::from(&staff.user);
+    let office = staff.user.office_id;
+    let chosen = officer.clone();
+    let (done, failures) = state
+        .db
+        .run(move |conn| {
+            let visible = visible_offices(conn, office)?;
+            let mut done = 0;
+            let mut failures = Vec::new();
+            for (code, version) in picks {
+                let Some(d) = crate::db::dossiers::Dossier::find_by_code(conn, &code)?
+                    .filter(|d| visible.contains(&d.office_id))
+                else {
+                    failures.push(format!("{code}: không tìm thấy"));
+                    continue;
+                };
+                let input = ActionInput {
+                    action: "assign".into(),
+                    version: Some(version),
+                    officer: chosen.clone(),
+                    ..ActionInput::default()
+                };
+                match act(conn, &cal, &actor, d.id, &input, now_utc()) {
+                    Ok(_) => done += 1,
+                    Err(ActError::Invalid(e)) => {
+                        let message = e
+                            .iter()
+                            .next()
+                            .map(|(_, m)| m.to_string())
+                            .unwrap_or_default();
+                        failures.push(format!("{code}: {message}"));
+                    }
+                    Err(ActError::Stale(m))
+                    | Err(ActError::WrongState(m))
+                    | Err(ActError::Forbidden(m)) => failures.push(format!("{code}: {m}")),
+                    Err(ActError::Failed(e)) => return Err(e),
+                }
+            }
+            Ok((done, failures))
+        })
+        .await?;
+    let session = req.get_session();
+    if done > 0 {
+        push_flash(&session, "success", &format!("Đã phân công {done} hồ sơ."));
+    }
+    if !failures.is_empty() {
+        push_flash(
+            &session,
+            "error",
+            &format!("Chưa phân công được: {}", failures.join("; ")),
+        );
+    }
+    Ok(see_other("/phan-cong"))
+}
