@@ -7,6 +7,7 @@ mod admin;
 mod api;
 mod auth;
 mod browser;
+mod browser_processing;
 mod browser_reception;
 mod calendar;
 mod catalog;
