@@ -163,6 +163,10 @@ pub async fn run(cli: Cli) -> Result<(), String> {
                 "  {} hồ sơ, {} phiếu yêu cầu bổ sung, {} phiếu từ chối tại quầy",
                 summary.dossiers, summary.supplement_requests, summary.refusals
             );
+            println!(
+                "  {} hồ sơ đã có kết quả, {} hồ sơ công dân rút; còn lại đang giải quyết",
+                summary.decided, summary.withdrawn
+            );
             println!("  Người dùng (mật khẩu chung: {password}):");
             for (username, role) in &summary.users {
                 println!("    {username:<16} {role}");

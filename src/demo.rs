@@ -39,6 +39,9 @@ pub struct DemoSummary {
     pub dossiers: usize,
     pub supplement_requests: usize,
     pub refusals: usize,
+    /// Dossiers decided (approved or refused) and withdrawn.
+    pub decided: usize,
+    pub withdrawn: usize,
 }
 
 const OFFICES: [(&str, &str); 2] = [
@@ -314,6 +317,11 @@ pub fn run(
         actor_of(conn, "tiepnhan.kv1")?,
         actor_of(conn, "tiepnhan.kv2")?,
     ];
+    let leaders = [actor_of(conn, "lanhdao")?, actor_of(conn, "lanhdao.kv1")?];
+    let officers = [
+        actor_of(conn, "chuyenvien")?,
+        actor_of(conn, "chuyenvien.kv1")?,
+    ];
     let mut rng = StdRng::seed_from_u64(opts.seed);
     let today = crate::reception::local_day(now);
     let mut times: Vec<NaiveDateTime> = (0..opts.dossiers)
@@ -400,8 +408,22 @@ pub fn run(
             fee_receipt: String::new(),
             require_postal_record: false,
         };
-        reception::accept(conn, cal, clerk, &input, None, at).map_err(explain)?;
+        let r = reception::accept(conn, cal, clerk, &input, None, at).map_err(explain)?;
         summary.dossiers += 1;
+        let team = Team {
+            leader: if r.dossier.office_id == clerks[1].office_id {
+                &leaders[1]
+            } else {
+                &leaders[0]
+            },
+            officer: if r.dossier.office_id == clerks[1].office_id && rng.gen_bool(0.7) {
+                &officers[1]
+            } else {
+                &officers[0]
+            },
+            clerk,
+        };
+        progress(conn, cal, &mut rng, &team, r.dossier, now, &mut summary)?;
     }
     Ok(summary)
 }
@@ -425,4 +447,169 @@ fn role_label(role: &str) -> &'static str {
     role.parse::<crate::domain::Role>()
         .map(|r| r.label())
         .unwrap_or("")
+}
+
+/// Who works on one demo dossier.
+struct Team<'a> {
+    leader: &'a Actor,
+    officer: &'a Actor,
+    clerk: &'a Actor,
+}
+
+/// A moment `days` working days after `from` (UTC), during office hours.
+fn work_time(cal: &Calendar, rng: &mut StdRng, from: NaiveDateTime, days: u32) -> NaiveDateTime {
+    let local = from + Duration::hours(7);
+    let mut day = local.date();
+    let mut left = days;
+    while left > 0 || cal.day_off_reason(day).is_some() {
+        day = day.succ_opt().expect("a next day");
+        if cal.day_off_reason(day).is_none() {
+            left = left.saturating_sub(1);
+        }
+    }
+    let minutes = 8 * 60 + rng.gen_range(0..(8 * 60));
+    let t = day.and_time(NaiveTime::from_hms_opt(minutes / 60, minutes % 60, 0).expect("time"));
+    (t - Duration::hours(7)).max(from + Duration::minutes(20))
+}
+
+/// Moves a demo dossier along as far as its age allows: assignment,
+/// sometimes a supplement, an apology or a withdrawal, then the result.
+fn progress(
+    conn: &mut DbConnection,
+    cal: &Calendar,
+    rng: &mut StdRng,
+    team: &Team<'_>,
+    dossier: Dossier,
+    now: NaiveDateTime,
+    summary: &mut DemoSummary,
+) -> Result<(), AppError> {
+    use crate::processing::{act, ActionInput};
+    let mut version = i64::from(dossier.version);
+    let mut at = dossier.received_at;
+    let step = |conn: &mut DbConnection,
+                who: &Actor,
+                when: NaiveDateTime,
+                input: ActionInput,
+                version: &mut i64|
+     -> Result<bool, AppError> {
+        if when > now {
+            return Ok(false);
+        }
+        let input = ActionInput {
+            version: Some(*version),
+            ..input
+        };
+        match act(conn, cal, who, dossier.id, &input, when) {
+            Ok(d) => {
+                *version = i64::from(d.version);
+                Ok(true)
+            }
+            Err(crate::processing::ActError::Failed(e)) => Err(e),
+            Err(_) => Ok(false),
+        }
+    };
+    let input = |action: &str| ActionInput {
+        action: action.into(),
+        ..ActionInput::default()
+    };
+    if rng.gen_bool(0.08) {
+        return Ok(());
+    }
+    let k = rng.gen_range(0..2);
+    at = work_time(cal, rng, at, k);
+    let assign = ActionInput {
+        officer: team.officer.username.clone(),
+        ..input("assign")
+    };
+    if !step(conn, team.leader, at, assign, &mut version)? {
+        return Ok(());
+    }
+    if rng.gen_bool(0.03) {
+        at = work_time(cal, rng, at, 1);
+        let withdraw = ActionInput {
+            reason: "Các bên đã tự nguyện thỏa thuận thi hành.".into(),
+            ..input("withdraw")
+        };
+        if step(conn, team.clerk, at, withdraw, &mut version)? {
+            summary.withdrawn += 1;
+        }
+        return Ok(());
+    }
+    if rng.gen_bool(0.12) {
+        at = work_time(cal, rng, at, 1);
+        let request = ActionInput {
+            missing: vec![crate::reception::DocumentInput {
+                name: "Bản sao có chứng thực bản án, quyết định".into(),
+                form: "certified_copy".into(),
+                count: "1".into(),
+            }],
+            note: "Bản đã nộp là bản photo không chứng thực.".into(),
+            ..input("request_supplement")
+        };
+        if !step(conn, team.officer, at, request, &mut version)? || rng.gen_bool(0.3) {
+            return Ok(());
+        }
+        let k = rng.gen_range(2..6);
+        at = work_time(cal, rng, at, k);
+        if !step(
+            conn,
+            team.clerk,
+            at,
+            input("receive_supplement"),
+            &mut version,
+        )? {
+            return Ok(());
+        }
+    }
+    let n = dossier.working_days.max(1) as u32;
+    if rng.gen_bool(0.05) {
+        // Running late: an apology the working day before the due date.
+        let current = Dossier::find(conn, dossier.id)?;
+        if let Some(due) = current.due_date {
+            let day_before = (1..10)
+                .map(|k| due - Duration::days(k))
+                .find(|d| cal.day_off_reason(*d).is_none())
+                .unwrap_or(due);
+            let when =
+                (day_before.and_hms_opt(9, 0, 0).expect("time") - Duration::hours(7)).max(at);
+            let new_due = (work_time(cal, rng, due.and_hms_opt(2, 0, 0).expect("time"), 5)
+                + Duration::hours(7))
+            .date();
+            let extend = ActionInput {
+                new_due_date: Some(new_due),
+                reason: "Cần xác minh điều kiện thi hành án tại địa phương.".into(),
+                ..input("extend")
+            };
+            if step(conn, team.leader, when, extend, &mut version)? {
+                at = when;
+            }
+        }
+    }
+    let k = rng.gen_range(1..=n + 1);
+    at = work_time(cal, rng, at, k);
+    let submit = ActionInput {
+        result_number: format!("{}/QĐ-THADS", rng.gen_range(100..999)),
+        result_date: Some((at + Duration::hours(7)).date()),
+        result_signer: "Lê Văn Hùng".into(),
+        result_summary: "Quyết định thi hành án theo đơn yêu cầu".into(),
+        ..input("submit_for_approval")
+    };
+    if !step(conn, team.officer, at, submit, &mut version)? {
+        return Ok(());
+    }
+    let k = rng.gen_range(0..2);
+    at = work_time(cal, rng, at, k);
+    let decided = if rng.gen_bool(0.06) {
+        let refuse = ActionInput {
+            reason: "Bản án chưa có hiệu lực pháp luật.".into(),
+            ..input("refuse")
+        };
+        step(conn, team.leader, at, refuse, &mut version)?
+    } else {
+        step(conn, team.leader, at, input("approve"), &mut version)?
+    };
+    if decided {
+        summary.decided += 1;
+    }
+    Ok(())
 }

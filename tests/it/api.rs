@@ -163,5 +163,6 @@ async fn token_errors_follow_the_contract(app: TestApp) {
     assert!(spec["paths"]["/dossiers"]["post"].is_object());
     assert!(spec["paths"]["/dossiers"]["get"].is_object());
     assert!(spec["paths"]["/dossiers/{code}"]["get"].is_object());
+    assert!(spec["paths"]["/dossiers/{code}/actions"]["post"].is_object());
     assert_eq!(spec["servers"][0]["url"], "http://127.0.0.1:8080/api/v1");
 }

@@ -192,6 +192,22 @@ async fn demo_fills_a_fresh_database(backend: Backend) {
         .as_str()
         .expect("code")
         .starts_with("000.00.12.H34-"));
+    // Older dossiers went through processing: some are decided.
+    let decided: serde_json::Value = app
+        .client
+        .get(app.url("/api/v1/dossiers?per_page=1&status=result_ready"))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .expect("GET")
+        .json()
+        .await
+        .expect("json");
+    let decided = decided["total"].as_i64().expect("total");
+    assert!(
+        decided > 0 && decided < total,
+        "{decided} decided of {total}"
+    );
 }
 
 #[tokio::test]
