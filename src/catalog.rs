@@ -147,6 +147,7 @@ pub fn parse_date(raw: &str) -> Option<NaiveDate> {
     NaiveDate::parse_from_str(s, "%d/%m/%Y")
         .or_else(|_| NaiveDate::parse_from_str(s, "%Y-%m-%d"))
         .ok()
+        .filter(|d| crate::domain::time::SANE_YEARS.contains(&chrono::Datelike::year(d)))
 }
 
 fn bounded(

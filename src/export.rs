@@ -115,6 +115,10 @@ impl Table {
                 .map_err(err)?;
             for row in &self.rows {
                 w.write_record(row.iter().map(|c| match c {
+                    // A cell Excel would read as a formula is kept as text.
+                    Cell::Text(s) if s.starts_with(['=', '+', '-', '@', '\t', '\r']) => {
+                        format!("'{s}")
+                    }
                     Cell::Text(s) => s.clone(),
                     Cell::Number(n) => format!("{n}"),
                     Cell::Empty => String::new(),
@@ -148,6 +152,14 @@ mod tests {
         assert!(csv.starts_with('\u{feff}'));
         assert!(csv.contains("Số TT,Người nộp"));
         assert!(csv.contains("1,\"Nguyễn Văn An, \"\"Bình\"\"\""));
+    }
+
+    #[test]
+    fn csv_cells_never_become_formulas() {
+        let mut t = table();
+        t.rows = vec![vec![Cell::from(1), Cell::from("=HYPERLINK(\"http://x\")")]];
+        let csv = String::from_utf8(t.to_csv().expect("csv")).expect("utf-8");
+        assert!(csv.contains("'=HYPERLINK"), "{csv}");
     }
 
     #[test]

@@ -373,6 +373,13 @@ pub fn act(
         if d.voided {
             return Err(ActError::WrongState("Hồ sơ đã bị hủy do nhập nhầm.".into()));
         }
+        // Hold the row from here on: whatever this action writes, a second
+        // one on the same version waits, then finds the version changed.
+        if !Dossier::claim(conn, d.id, d.version, now)? {
+            return Err(ActError::Stale(
+                "Hồ sơ vừa được người khác cập nhật. Xem lại hồ sơ rồi thao tác tiếp.".into(),
+            ));
+        }
         let to = match workflow::next(status, action) {
             Ok(to) => to,
             Err(Refusal::WrongState) | Err(Refusal::NotAllowed) => {
@@ -482,8 +489,21 @@ pub fn act(
                 let deadline = compute(cal, to_local(now).naive_local(), n)
                     .map_err(|e| invalid("action", e.to_string()))?;
                 changes.effective_day = Some(deadline.effective_receiving_day);
-                changes.due_date = Some(Some(deadline.due_date));
-                changes.original_due_date = Some(Some(deadline.due_date));
+                // An apology's date already given to the citizen stands if later.
+                let extended_to = if d.extended {
+                    Dossier::deadlines(conn, d.id)?
+                        .iter()
+                        .rev()
+                        .find(|r| r.cause == "extend")
+                        .map(|r| r.due_date)
+                } else {
+                    None
+                };
+                let due = extended_to.map_or(deadline.due_date, |e| e.max(deadline.due_date));
+                changes.due_date = Some(Some(due));
+                if !d.extended {
+                    changes.original_due_date = Some(Some(deadline.due_date));
+                }
                 Supplement::mark_received(conn, d.id, d.supplement_requests, now, actor.user_id)?;
                 let (counted, skipped) = deadline_columns(&deadline);
                 Dossier::add_deadline(
@@ -503,7 +523,7 @@ pub fn act(
                     format!(
                         "Nhận đủ hồ sơ bổ sung; thời hạn {} ngày làm việc tính lại từ đầu, hẹn trả {}",
                         n,
-                        format_date(deadline.due_date)
+                        format_date(due)
                     ),
                     note,
                 )
@@ -537,25 +557,34 @@ pub fn act(
                 changes.outcome = Some(Some("refused".into()));
                 changes.decided_at = Some(Some(now));
                 changes.closing_reason = Some(Some(reason.clone()));
+                // The refusal letter is the result, not a drafted grant.
+                changes.result_number = Some(None);
+                changes.result_date = Some(None);
+                changes.result_signer = Some(None);
+                changes.result_summary = Some(Some(reason.clone()));
                 format!("Từ chối giải quyết. Lý do: {reason}")
             }
             Plan::Extend { new_due, reason } => {
                 if d.extended {
-                    return Err(invalid(
-                        "new_due_date",
-                        "Hồ sơ đã được hẹn lại một lần; chỉ được hẹn lại một lần.",
+                    return Err(ActError::WrongState(
+                        "Hồ sơ đã được hẹn lại một lần; chỉ được hẹn lại một lần.".into(),
                     ));
                 }
                 let Some(due) = d.due_date else {
-                    return Err(invalid(
-                        "new_due_date",
-                        "Hồ sơ đang chờ bổ sung nên chưa có hạn để hẹn lại.",
+                    return Err(ActError::WrongState(
+                        "Hồ sơ đang chờ bổ sung nên chưa có hạn để hẹn lại.".into(),
                     ));
                 };
                 if *new_due <= due {
                     return Err(invalid(
                         "new_due_date",
                         format!("Ngày hẹn mới phải sau ngày hẹn cũ {}.", format_date(due)),
+                    ));
+                }
+                if *new_due > due + Duration::days(366) {
+                    return Err(invalid(
+                        "new_due_date",
+                        "Ngày hẹn mới không quá một năm sau ngày hẹn cũ.",
                     ));
                 }
                 if let Some(r) = cal.day_off_reason(*new_due) {
@@ -609,9 +638,18 @@ pub fn act(
                 format!("Trả kết quả cho {recipient} (giấy tờ số {id_number})")
             }
             Plan::ShipByPost { tracking } => {
+                if d.postal_address.is_none() {
+                    return Err(invalid(
+                        "tracking_number",
+                        "Hồ sơ chưa có địa chỉ nhận kết quả qua bưu chính.",
+                    ));
+                }
                 format!("Gửi kết quả qua bưu chính, số hiệu {tracking}")
             }
             Plan::PostalDelivered { at } => match at {
+                Some(t) if *t > now + Duration::minutes(2) => {
+                    return Err(invalid("at", "Thời điểm phát không thể ở tương lai."));
+                }
                 Some(t) => format!(
                     "Bưu chính đã phát lúc {}",
                     crate::domain::time::format_datetime(*t)
@@ -661,11 +699,38 @@ pub fn recompute_open(
     now: NaiveDateTime,
 ) -> Result<usize, AppError> {
     let mut changed = 0;
-    for d in Dossier::open_with_due_date(conn)? {
-        if d.extended || d.voided {
-            continue;
+    for first in Dossier::open_with_due_date(conn)? {
+        // An action racing on the same dossier: read it again and retry.
+        for _ in 0..5 {
+            let fresh = Dossier::find(conn, first.id)?;
+            match recompute_one(conn, cal, user_id, now, fresh)? {
+                Some(moved) => {
+                    changed += usize::from(moved);
+                    break;
+                }
+                None => continue,
+            }
         }
-        let Some(current) = d.due_date else { continue };
+    }
+    Ok(changed)
+}
+
+/// `Some(moved)` when done, `None` when the dossier changed under us.
+fn recompute_one(
+    conn: &mut DbConnection,
+    cal: &Calendar,
+    user_id: i64,
+    now: NaiveDateTime,
+    d: Dossier,
+) -> Result<Option<bool>, AppError> {
+    {
+        let open = Status::parse(&d.status).is_some_and(Status::is_open);
+        if d.extended || d.voided || !open {
+            return Ok(Some(false));
+        }
+        let Some(current) = d.due_date else {
+            return Ok(Some(false));
+        };
         let records = Dossier::deadlines(conn, d.id)?;
         let Some(last) = records
             .iter()
@@ -673,7 +738,7 @@ pub fn recompute_open(
             .find(|r| r.cause != "extend" && r.cause != "calendar")
             .or(records.last())
         else {
-            continue;
+            return Ok(Some(false));
         };
         let printed = records
             .iter()
@@ -689,7 +754,7 @@ pub fn recompute_open(
             extended: d.extended,
         };
         let Ok(Some(new_due)) = crate::domain::deadline::recompute(cal, &clock) else {
-            continue;
+            return Ok(Some(false));
         };
         let deadline = compute(cal, clock.started_at, clock.working_days)
             .map_err(|e| AppError::Internal(e.to_string()))?;
@@ -698,7 +763,7 @@ pub fn recompute_open(
             ..DossierChanges::default()
         };
         if !Dossier::apply(conn, d.id, d.version, &changes, now)? {
-            continue;
+            return Ok(None);
         }
         let (counted, skipped) = deadline_columns(&deadline);
         Dossier::add_deadline(
@@ -730,7 +795,6 @@ pub fn recompute_open(
             Some(current),
             d.assignee_id,
         )?;
-        changed += 1;
+        Ok(Some(true))
     }
-    Ok(changed)
 }

@@ -685,6 +685,7 @@ pub fn correct_applicant(
     conn: &mut DbConnection,
     actor: &Actor,
     dossier_id: i64,
+    version: Option<i32>,
     input: &ApplicantInput,
     reason: &str,
     now: NaiveDateTime,
@@ -705,12 +706,7 @@ pub fn correct_applicant(
     };
     write_tx(conn, |conn| {
         let d = Dossier::find(conn, dossier_id)?;
-        if d.voided {
-            return Err(ActionError::field(
-                "reason",
-                "Hồ sơ đã bị hủy, không sửa được.",
-            ));
-        }
+        hold(conn, &d, version, now)?;
         let mut changes = Vec::new();
         let mut diff = |label: &str, old: Option<&str>, new: Option<&str>| {
             if old.unwrap_or("") != new.unwrap_or("") {
@@ -772,11 +768,31 @@ pub fn correct_applicant(
     })
 }
 
+/// Refuses a voided dossier or one changed since `version` (409), and holds
+/// its row for the rest of the transaction.
+fn hold(
+    conn: &mut DbConnection,
+    d: &Dossier,
+    version: Option<i32>,
+    now: NaiveDateTime,
+) -> Result<(), ActionError> {
+    const STALE: &str = "Hồ sơ vừa được người khác cập nhật. Xem lại hồ sơ rồi thao tác tiếp.";
+    if d.voided {
+        return Err(AppError::Conflict("Hồ sơ đã bị hủy do nhập nhầm.".into()).into());
+    }
+    let version = version.unwrap_or(d.version);
+    if version != d.version || !Dossier::claim(conn, d.id, version, now)? {
+        return Err(AppError::Conflict(STALE.into()).into());
+    }
+    Ok(())
+}
+
 /// Voids a dossier entered by mistake: it stays, with its code, marked void.
 pub fn void(
     conn: &mut DbConnection,
     actor: &Actor,
     dossier_id: i64,
+    version: Option<i32>,
     reason: &str,
     now: NaiveDateTime,
 ) -> Result<Dossier, ActionError> {
@@ -792,9 +808,7 @@ pub fn void(
     };
     write_tx(conn, |conn| {
         let d = Dossier::find(conn, dossier_id)?;
-        if d.voided {
-            return Err(ActionError::field("reason", "Hồ sơ đã bị hủy trước đó."));
-        }
+        hold(conn, &d, version, now)?;
         Dossier::void(conn, d.id, &reason, now)?;
         Dossier::add_event(
             conn,

@@ -213,6 +213,13 @@ const OPEN: [&str; 4] = [
     "awaiting_approval",
 ];
 
+/// `%`, `_` and `\\` typed in a search match themselves.
+fn like_escape(s: &str) -> String {
+    s.replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_")
+}
+
 fn filtered(f: &DossierFilter) -> dossiers::BoxedQuery<'static, DbBackend> {
     let mut query = dossiers::table
         .filter(dossiers::office_id.eq_any(f.office_ids.clone()))
@@ -253,8 +260,8 @@ fn filtered(f: &DossierFilter) -> dossiers::BoxedQuery<'static, DbBackend> {
             .filter(dossiers::due_date.lt(day));
     }
     if let Some(q) = f.q.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
-        let folded = format!("%{}%", crate::domain::procedure::fold(q));
-        let code = format!("%{}%", q.to_uppercase());
+        let folded = format!("%{}%", like_escape(&crate::domain::procedure::fold(q)));
+        let code = format!("%{}%", like_escape(&q.to_uppercase()));
         let compact: String = q
             .chars()
             .filter(|c| !matches!(c, ' ' | '.' | '-'))
@@ -268,6 +275,7 @@ fn filtered(f: &DossierFilter) -> dossiers::BoxedQuery<'static, DbBackend> {
             query = query.filter(
                 dossiers::code
                     .like(code)
+                    .escape('\\')
                     .or(dossiers::id_number.like(pattern.clone()))
                     .or(dossiers::phone.like(pattern)),
             );
@@ -275,7 +283,8 @@ fn filtered(f: &DossierFilter) -> dossiers::BoxedQuery<'static, DbBackend> {
             query = query.filter(
                 dossiers::code
                     .like(code)
-                    .or(dossiers::applicant_folded.like(folded)),
+                    .escape('\\')
+                    .or(dossiers::applicant_folded.like(folded).escape('\\')),
             );
         }
     }
@@ -566,6 +575,26 @@ impl Dossier {
                 .first(conn)
                 .optional()?),
         }
+    }
+
+    /// Takes the dossier's row for this transaction if it is still at
+    /// `version` (a row lock on PostgreSQL until commit; SQLite's write lock
+    /// is already held), without changing it; false when someone else
+    /// changed it first.
+    pub fn claim(
+        conn: &mut DbConnection,
+        id: i64,
+        version: i32,
+        now: NaiveDateTime,
+    ) -> Result<bool, AppError> {
+        let n = diesel::update(
+            dossiers::table
+                .filter(dossiers::id.eq(id))
+                .filter(dossiers::version.eq(version)),
+        )
+        .set(dossiers::updated_at.eq(now))
+        .execute(conn)?;
+        Ok(n == 1)
     }
 
     /// Applies `changes` if the dossier is still at `version`, bumping it;

@@ -2,6 +2,10 @@
 
 use chrono::{DateTime, FixedOffset, NaiveDate, NaiveDateTime, TimeZone as _, Utc};
 
+/// Years a typed date may have: beyond them arithmetic on times could
+/// overflow, and no dossier is that old or that far ahead.
+pub const SANE_YEARS: std::ops::RangeInclusive<i32> = 1900..=2200;
+
 pub fn vietnam() -> FixedOffset {
     FixedOffset::east_opt(7 * 3600).expect("UTC+7 is a valid offset")
 }

@@ -580,6 +580,8 @@ pub struct ApplicantForm {
     address: String,
     #[serde(default)]
     reason: String,
+    #[serde(default)]
+    version: String,
 }
 
 #[derive(Template)]
@@ -625,6 +627,7 @@ pub async fn applicant_form(
                 email: x.email.unwrap_or_default(),
                 address: x.address,
                 reason: String::new(),
+                version: x.version.to_string(),
             },
             errors: FieldErrors::new(),
         },
@@ -654,6 +657,7 @@ pub async fn applicant_submit(
     let reason = form.reason.clone();
     let id = d.dossier.id;
     let code = d.dossier.code.clone();
+    let version = form.version.trim().parse().ok();
     let result = state
         .db
         .run(move |conn| {
@@ -661,6 +665,7 @@ pub async fn applicant_submit(
                 conn,
                 &actor,
                 id,
+                version,
                 &input,
                 &reason,
                 now_utc(),
@@ -693,6 +698,8 @@ pub async fn applicant_submit(
 pub struct VoidForm {
     #[serde(default)]
     reason: String,
+    #[serde(default)]
+    version: String,
 }
 
 #[post("/ho-so/{code}/huy")]
@@ -706,12 +713,13 @@ pub async fn void(
     let code = path.into_inner();
     let d = load(&state, staff.user.office_id, code.clone()).await?;
     let actor = Actor::from(&staff.user);
+    let version = form.0.version.trim().parse().ok();
     let reason = form.0.reason;
     let r2 = reason.clone();
     let id = d.dossier.id;
     let result = state
         .db
-        .run(move |conn| Ok(reception::void(conn, &actor, id, &r2, now_utc())))
+        .run(move |conn| Ok(reception::void(conn, &actor, id, version, &r2, now_utc())))
         .await?;
     match result {
         Ok(_) => {

@@ -17,7 +17,7 @@ use crate::state::AppState;
 
 pub struct StepView {
     pub at: String,
-    pub label: &'static str,
+    pub label: String,
 }
 
 #[derive(Template)]
@@ -58,17 +58,26 @@ pub async fn by_token(
         })
         .await?;
     let status = Status::parse(&d.status).unwrap_or(Status::Received);
+    // Status changes, and every new appointment date (an apology or a
+    // calendar correction): the citizen learns of it here.
     let mut timeline: Vec<StepView> = Vec::new();
     for e in &events {
         let Some(to) = Status::parse(&e.to_status) else {
             continue;
         };
+        if matches!(e.action.as_str(), "extend" | "recompute") {
+            timeline.push(StepView {
+                at: format_datetime(e.at),
+                label: "Hẹn lại ngày trả kết quả".into(),
+            });
+            continue;
+        }
         if e.from_status.as_deref() == Some(e.to_status.as_str()) {
             continue;
         }
         timeline.push(StepView {
             at: format_datetime(e.at),
-            label: to.label(),
+            label: to.label().to_string(),
         });
     }
     let mut resp = html(

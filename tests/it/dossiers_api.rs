@@ -188,6 +188,8 @@ async fn a_dossier_is_created_read_and_listed(app: TestApp) {
         assert_eq!(found["total"], 1, "q={q}: {found}");
         assert_eq!(found["items"][0]["applicant_name"], expect);
     }
+    let (_, wildcard) = get_json(&app, &token, "/api/v1/dossiers?q=%25").await;
+    assert_eq!(wildcard["total"], 0, "a typed % matches itself");
     let (_, by_code) = get_json(&app, &token, &format!("/api/v1/dossiers?q={code}")).await;
     assert_eq!(by_code["total"], 1);
     let (_, by_proc) = get_json(&app, &token, "/api/v1/dossiers?procedure=THADS-XNKQ").await;
@@ -263,6 +265,14 @@ async fn invalid_receptions_get_422_with_fields(app: TestApp) {
                 b
             },
             "procedure_code",
+        ),
+        (
+            {
+                let mut b = valid_body();
+                b["received_at"] = json!("-262143-01-01T00:00:00");
+                b
+            },
+            "received_at",
         ),
         (
             {

@@ -384,6 +384,8 @@ async fn the_register_lists_prints_and_exports(app: TestApp) {
     );
     let (_, filtered) = clerk.get_text("/so-theo-doi?thu_tuc=THADS-XNKQ").await;
     assert!(!filtered.contains(&first));
+    let (status, _) = clerk.get_text("/so-theo-doi?tu_ngay=01/01/-262143").await;
+    assert_eq!(status, 422, "an absurd year is a message, not a crash");
     let (status, bad) = clerk.get_text("/so-theo-doi?tu_ngay=32/13/2026").await;
     assert_eq!(status, 422);
     assert!(bad.contains("Ghi ngày dạng ngày/tháng/năm"));

@@ -81,6 +81,10 @@ pub async fn holidays(
 
 /// Parses an API time: RFC 3339 with an offset, or a local time without one.
 pub fn parse_time(raw: &str) -> Option<NaiveDateTime> {
+    parse_any_time(raw).filter(|t| crate::domain::time::SANE_YEARS.contains(&t.year()))
+}
+
+fn parse_any_time(raw: &str) -> Option<NaiveDateTime> {
     let s = raw.trim();
     if let Ok(t) = DateTime::parse_from_rfc3339(s) {
         return Some(t.with_timezone(&vietnam()).naive_local());

@@ -2,7 +2,7 @@
 
 use actix_web::http::StatusCode;
 use actix_web::{get, post, web, HttpRequest, HttpResponse};
-use chrono::{NaiveDate, NaiveDateTime};
+use chrono::{Datelike, NaiveDate, NaiveDateTime};
 use serde::{Deserialize, Serialize};
 
 use super::calendar::parse_time;
@@ -112,9 +112,12 @@ fn reception_input(body: NewDossierBody) -> Result<ReceptionInput, FieldErrors> 
     };
     let postmarked_on = match body.postmarked_on.as_deref().map(str::trim) {
         None | Some("") => None,
-        Some(raw) => match NaiveDate::parse_from_str(raw, "%Y-%m-%d") {
-            Ok(d) => Some(d),
-            Err(_) => {
+        Some(raw) => match NaiveDate::parse_from_str(raw, "%Y-%m-%d")
+            .ok()
+            .filter(|d| crate::domain::time::SANE_YEARS.contains(&d.year()))
+        {
+            Some(d) => Some(d),
+            None => {
                 errors.add("postmarked_on", "Ngày dấu bưu điện có dạng YYYY-MM-DD.");
                 None
             }
@@ -603,9 +606,12 @@ pub struct ActionBody {
 fn iso_date(raw: Option<&str>, field: &str, errors: &mut FieldErrors) -> Option<NaiveDate> {
     match raw.map(str::trim).filter(|s| !s.is_empty()) {
         None => None,
-        Some(s) => match NaiveDate::parse_from_str(s, "%Y-%m-%d") {
-            Ok(d) => Some(d),
-            Err(_) => {
+        Some(s) => match NaiveDate::parse_from_str(s, "%Y-%m-%d")
+            .ok()
+            .filter(|d| crate::domain::time::SANE_YEARS.contains(&d.year()))
+        {
+            Some(d) => Some(d),
+            None => {
                 errors.add(field, "Ngày có dạng YYYY-MM-DD.");
                 None
             }
