@@ -407,6 +407,8 @@ pub fn run(
             fee_amount: String::new(),
             fee_receipt: String::new(),
             require_postal_record: false,
+            intake_id: None,
+            postal_slip: String::new(),
         };
         let r = reception::accept(conn, cal, clerk, &input, None, at).map_err(explain)?;
         summary.dossiers += 1;

@@ -13,6 +13,7 @@ pub mod error;
 pub mod export;
 pub mod processing;
 pub mod reception;
+pub mod returns;
 pub mod schedule;
 pub mod startup;
 pub mod state;

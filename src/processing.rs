@@ -41,6 +41,12 @@ pub struct ActionInput {
     pub recipient_id_number: String,
     /// UTC.
     pub at: Option<NaiveDateTime>,
+    /// The authorisation the recipient showed, when not the applicant.
+    pub authorisation: String,
+    /// Postage the citizen paid, in đồng.
+    pub postage: Option<i64>,
+    /// The handover list to the postal worker (set by the shipment use case).
+    pub shipment_id: Option<i64>,
 }
 
 /// Why an action was not taken.
@@ -125,9 +131,12 @@ enum Plan {
     DeliverAtCounter {
         recipient: String,
         id_number: String,
+        authorisation: String,
     },
     ShipByPost {
         tracking: String,
+        postage: Option<i64>,
+        shipment_id: Option<i64>,
     },
     PostalDelivered {
         at: Option<NaiveDateTime>,
@@ -280,20 +289,35 @@ fn plan(action: Action, input: &ActionInput, today: NaiveDate) -> Result<Plan, A
                 )
                 .flatten()
                 .unwrap_or_default();
+            let authorisation = e
+                .check("authorisation", long_text(&input.authorisation, None))
+                .flatten()
+                .unwrap_or_default();
             Plan::DeliverAtCounter {
                 recipient,
                 id_number,
+                authorisation,
             }
         }
-        Action::ShipByPost => Plan::ShipByPost {
-            tracking: e
-                .check(
-                    "tracking_number",
-                    text(&input.tracking_number, 50, Some("Nhập số hiệu bưu gửi.")),
-                )
-                .flatten()
-                .unwrap_or_default(),
-        },
+        Action::ShipByPost => {
+            if input
+                .postage
+                .is_some_and(|p| !(0..=100_000_000).contains(&p))
+            {
+                e.add("postage", "Cước phí là số đồng không âm.");
+            }
+            Plan::ShipByPost {
+                tracking: e
+                    .check(
+                        "tracking_number",
+                        text(&input.tracking_number, 50, Some("Nhập số hiệu bưu gửi.")),
+                    )
+                    .flatten()
+                    .unwrap_or_default(),
+                postage: input.postage,
+                shipment_id: input.shipment_id,
+            }
+        }
         Action::PostalDelivered => Plan::PostalDelivered { at: input.at },
         Action::PostalUndelivered => Plan::PostalUndelivered {
             reason: reason_required(&mut e, "Ghi lý do bưu chính phát không thành công."),
@@ -634,30 +658,86 @@ pub fn act(
             Plan::DeliverAtCounter {
                 recipient,
                 id_number,
+                authorisation,
             } => {
-                format!("Trả kết quả cho {recipient} (giấy tờ số {id_number})")
+                // Someone other than the applicant (or the organisation's
+                // representative) needs an authorisation.
+                let fold = crate::domain::procedure::fold;
+                let is_applicant = fold(recipient) == fold(&d.applicant_name)
+                    || d.representative
+                        .as_deref()
+                        .is_some_and(|r| fold(r) == fold(recipient));
+                if !is_applicant && authorisation.is_empty() {
+                    return Err(invalid(
+                        "authorisation",
+                        "Người nhận không phải người nộp hồ sơ: ghi giấy ủy quyền (số, ngày, nơi chứng thực).",
+                    ));
+                }
+                changes.delivered_at = Some(Some(now));
+                changes.recipient_name = Some(Some(recipient.clone()));
+                changes.recipient_id_number = Some(Some(id_number.clone()));
+                changes.recipient_authorisation =
+                    Some(Some(authorisation.clone()).filter(|a| !a.is_empty()));
+                let mut t = format!(
+                    "Trả kết quả tại bộ phận một cửa cho {recipient} (giấy tờ số {id_number})"
+                );
+                if !authorisation.is_empty() {
+                    t.push_str(&format!(", theo ủy quyền: {authorisation}"));
+                }
+                t
             }
-            Plan::ShipByPost { tracking } => {
+            Plan::ShipByPost {
+                tracking,
+                postage,
+                shipment_id,
+            } => {
                 if d.postal_address.is_none() {
                     return Err(invalid(
                         "tracking_number",
                         "Hồ sơ chưa có địa chỉ nhận kết quả qua bưu chính.",
                     ));
                 }
-                format!("Gửi kết quả qua bưu chính, số hiệu {tracking}")
+                changes.tracking_number = Some(Some(tracking.clone()));
+                changes.postage = Some(*postage);
+                changes.shipment_id = Some(*shipment_id);
+                let mut t = format!(
+                    "Gửi kết quả qua bưu chính đến {}, số hiệu {tracking}",
+                    d.postal_address.clone().unwrap_or_default()
+                );
+                if let Some(p) = postage {
+                    t.push_str(&format!(
+                        ", cước {}",
+                        crate::domain::reception::format_amount(*p)
+                    ));
+                }
+                t
             }
-            Plan::PostalDelivered { at } => match at {
-                Some(t) if *t > now + Duration::minutes(2) => {
+            Plan::PostalDelivered { at } => {
+                let when = at.unwrap_or(now);
+                if when > now + Duration::minutes(2) {
                     return Err(invalid("at", "Thời điểm phát không thể ở tương lai."));
                 }
-                Some(t) => format!(
-                    "Bưu chính đã phát lúc {}",
-                    crate::domain::time::format_datetime(*t)
-                ),
-                None => "Bưu chính đã phát kết quả".into(),
-            },
+                if when < d.received_at {
+                    return Err(invalid(
+                        "at",
+                        "Thời điểm phát không thể trước khi tiếp nhận hồ sơ.",
+                    ));
+                }
+                changes.delivered_at = Some(Some(when));
+                format!(
+                    "Bưu chính đã phát kết quả (số hiệu {}) lúc {}",
+                    d.tracking_number.clone().unwrap_or_default(),
+                    crate::domain::time::format_datetime(when)
+                )
+            }
             Plan::PostalUndelivered { reason } => {
-                format!("Phát không thành công, kết quả về lại bộ phận một cửa. Lý do: {reason}")
+                changes.postal_returns = Some(d.postal_returns + 1);
+                changes.tracking_number = Some(None);
+                changes.shipment_id = Some(None);
+                format!(
+                    "Bưu chính phát không thành công (số hiệu {}), kết quả về lại bộ phận một cửa chờ nhận. Lý do: {reason}",
+                    d.tracking_number.clone().unwrap_or_default()
+                )
             }
             Plan::Online => String::new(),
         };

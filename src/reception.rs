@@ -73,6 +73,11 @@ pub struct ReceptionInput {
     pub fee_receipt: String,
     /// The counter form asks for the postal handover record's number.
     pub require_postal_record: bool,
+    /// Received under this postal intake record: its number and signing
+    /// time are the dossier's.
+    pub intake_id: Option<i64>,
+    /// The postal slip (bưu gửi) number the dossier came with.
+    pub postal_slip: String,
 }
 
 /// How far in the future a reception time may be (clocks differ a little).
@@ -138,6 +143,8 @@ struct Accepted {
     fee_amount: Option<i64>,
     fee_receipt: Option<String>,
     deadline: Deadline,
+    intake_id: Option<i64>,
+    postal_slip: Option<String>,
 }
 
 fn check_reception(
@@ -205,7 +212,24 @@ fn check_reception(
         )
         .flatten();
     let note = errors.check("note", long_text(&input.note, None)).flatten();
-    let received_at = input.received_at.unwrap_or(now);
+    let intake = match input.intake_id {
+        None => None,
+        Some(id) => match crate::db::postal::PostalIntake::find(conn, id)? {
+            Some(i) => Some(i),
+            None => {
+                errors.add("intake", "Không có biên bản giao nhận bưu chính này.");
+                None
+            }
+        },
+    };
+    let received_at = intake
+        .as_ref()
+        .map(|i| i.signed_at)
+        .or(input.received_at)
+        .unwrap_or(now);
+    let postal_slip = errors
+        .check("postal_slip", text(&input.postal_slip, 50, None))
+        .flatten();
     if received_at > now + Duration::seconds(CLOCK_SKEW) {
         errors.add("received_at", "Thời điểm tiếp nhận không thể ở tương lai.");
     }
@@ -221,13 +245,19 @@ fn check_reception(
             errors.add("postmarked_on", e);
         }
     }
+    if intake.is_some() && !postal {
+        errors.add(
+            "channel",
+            "Hồ sơ trong biên bản giao nhận bưu chính là hồ sơ nộp qua bưu chính.",
+        );
+    }
     let postal_record = errors
         .check(
             "postal_record",
             text(
                 &input.postal_record,
                 NAME_MAX,
-                (postal && input.require_postal_record)
+                (postal && input.require_postal_record && intake.is_none())
                     .then_some("Nhập số biên bản giao nhận với nhân viên bưu chính."),
             ),
         )
@@ -297,10 +327,15 @@ fn check_reception(
         note: note.unwrap_or_default(),
         received_at,
         postmarked_on: input.postmarked_on,
-        postal_record,
         fee_amount,
         fee_receipt,
         deadline,
+        postal_record: intake
+            .as_ref()
+            .map(|i| i.record_number.clone())
+            .or(postal_record),
+        intake_id: intake.as_ref().map(|i| i.id),
+        postal_slip,
     })
 }
 
@@ -433,6 +468,8 @@ fn store(
             received_by: actor.user_id,
             created_at: now,
             updated_at: now,
+            intake_id: a.intake_id,
+            postal_slip: a.postal_slip.as_deref(),
         },
     )?;
     for (i, doc) in a.documents.iter().enumerate() {

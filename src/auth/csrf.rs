@@ -33,7 +33,7 @@ fn same(a: &str, b: &str) -> bool {
             == 0
 }
 
-fn check(session: &Session, sent: Option<&str>) -> Result<(), AppError> {
+pub fn check(session: &Session, sent: Option<&str>) -> Result<(), AppError> {
     let expected = session.get::<String>(KEY).ok().flatten();
     match (expected, sent) {
         (Some(e), Some(s)) if !e.is_empty() && same(&e, s) => Ok(()),

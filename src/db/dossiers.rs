@@ -63,6 +63,16 @@ pub struct Dossier {
     pub result_signer: Option<String>,
     pub result_summary: Option<String>,
     pub closing_reason: Option<String>,
+    pub delivered_at: Option<NaiveDateTime>,
+    pub recipient_name: Option<String>,
+    pub recipient_id_number: Option<String>,
+    pub recipient_authorisation: Option<String>,
+    pub tracking_number: Option<String>,
+    pub postage: Option<i64>,
+    pub shipment_id: Option<i64>,
+    pub postal_returns: i32,
+    pub intake_id: Option<i64>,
+    pub postal_slip: Option<String>,
 }
 
 /// What an action changes on a dossier: `None` leaves a column alone,
@@ -87,6 +97,14 @@ pub struct DossierChanges {
     pub result_signer: Option<Option<String>>,
     pub result_summary: Option<Option<String>>,
     pub closing_reason: Option<Option<String>>,
+    pub delivered_at: Option<Option<NaiveDateTime>>,
+    pub recipient_name: Option<Option<String>>,
+    pub recipient_id_number: Option<Option<String>>,
+    pub recipient_authorisation: Option<Option<String>>,
+    pub tracking_number: Option<Option<String>>,
+    pub postage: Option<Option<i64>>,
+    pub shipment_id: Option<Option<i64>>,
+    pub postal_returns: Option<i32>,
 }
 
 #[derive(Debug, Insertable)]
@@ -127,6 +145,8 @@ pub struct NewDossier<'a> {
     pub received_by: i64,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+    pub intake_id: Option<i64>,
+    pub postal_slip: Option<&'a str>,
 }
 
 #[derive(Debug, Clone, Queryable, Selectable)]
@@ -618,6 +638,28 @@ impl Dossier {
         ))
         .execute(conn)?;
         Ok(n == 1)
+    }
+
+    /// The dossiers handed to the postal worker on one list.
+    pub fn of_shipment(conn: &mut DbConnection, shipment: i64) -> Result<Vec<Dossier>, AppError> {
+        Ok(dossiers::table
+            .filter(dossiers::shipment_id.eq(shipment))
+            .select(Dossier::as_select())
+            .order(dossiers::code.asc())
+            .load(conn)?)
+    }
+
+    /// The dossier in transit with this tracking number.
+    pub fn in_transit_by_tracking(
+        conn: &mut DbConnection,
+        tracking: &str,
+    ) -> Result<Option<Dossier>, AppError> {
+        Ok(dossiers::table
+            .filter(dossiers::tracking_number.eq(tracking))
+            .filter(dossiers::status.eq("in_transit"))
+            .select(Dossier::as_select())
+            .first(conn)
+            .optional()?)
     }
 
     /// Open dossiers that have a due date (for calendar corrections).

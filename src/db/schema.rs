@@ -87,7 +87,10 @@ diesel::allow_tables_to_appear_in_same_query!(
     counter_notices,
     sequences,
     idempotency_keys,
-    dossier_supplements
+    dossier_supplements,
+    shipments,
+    postal_intakes,
+    ratings
 );
 
 diesel::table! {
@@ -210,6 +213,16 @@ diesel::table! {
         result_signer -> Nullable<Text>,
         result_summary -> Nullable<Text>,
         closing_reason -> Nullable<Text>,
+        delivered_at -> Nullable<Timestamp>,
+        recipient_name -> Nullable<Text>,
+        recipient_id_number -> Nullable<Text>,
+        recipient_authorisation -> Nullable<Text>,
+        tracking_number -> Nullable<Text>,
+        postage -> Nullable<BigInt>,
+        shipment_id -> Nullable<BigInt>,
+        postal_returns -> Integer,
+        intake_id -> Nullable<BigInt>,
+        postal_slip -> Nullable<Text>,
     }
 }
 
@@ -318,3 +331,40 @@ diesel::table! {
 }
 
 diesel::joinable!(dossier_supplements -> dossiers (dossier_id));
+
+diesel::table! {
+    shipments (id) {
+        id -> BigInt,
+        office_id -> BigInt,
+        number -> Text,
+        postal_worker -> Text,
+        created_at -> Timestamp,
+        created_by -> BigInt,
+    }
+}
+
+diesel::table! {
+    postal_intakes (id) {
+        id -> BigInt,
+        office_id -> BigInt,
+        record_number -> Text,
+        signed_at -> Timestamp,
+        postal_worker -> Text,
+        created_at -> Timestamp,
+        created_by -> BigInt,
+    }
+}
+
+diesel::table! {
+    ratings (id) {
+        id -> BigInt,
+        dossier_id -> BigInt,
+        office_id -> BigInt,
+        procedure_id -> BigInt,
+        officer_id -> Nullable<BigInt>,
+        level -> Text,
+        comment -> Text,
+        at -> Timestamp,
+        recorded_by -> BigInt,
+    }
+}

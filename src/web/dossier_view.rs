@@ -96,6 +96,10 @@ pub struct DossierView {
     pub extension_reason: String,
     pub late_supplement: bool,
     pub supplement_requests: i32,
+    pub intake_id: Option<i64>,
+    pub tracking_number: String,
+    pub delivered_at: String,
+    pub recipient: String,
 }
 
 pub fn action_label(action: &str) -> &'static str {
@@ -191,6 +195,10 @@ impl DossierView {
             extension_reason: x.extension_reason.clone().unwrap_or_default(),
             late_supplement: x.late_supplement,
             supplement_requests: x.supplement_requests,
+            intake_id: x.intake_id,
+            tracking_number: x.tracking_number.clone().unwrap_or_default(),
+            delivered_at: x.delivered_at.map(format_datetime).unwrap_or_default(),
+            recipient: x.recipient_name.clone().unwrap_or_default(),
             code: x.code.clone(),
             status: d.status().label(),
             status_code: x.status.clone(),

@@ -112,7 +112,21 @@ pub async fn list(
         .clone()
         .filter(|s| Status::parse(s).is_some())
         .unwrap_or_default();
-    // A complete code goes straight to its dossier.
+    // A scanned QR link, or a complete code, goes straight to its dossier.
+    if super::returns::token_in(&q).is_some() {
+        let office = staff.user.office_id;
+        let q2 = q.clone();
+        let found = state
+            .db
+            .run(move |conn| {
+                let visible = dossiers::visible_offices(conn, office)?;
+                super::returns::find_entry(conn, &q2, &visible)
+            })
+            .await?;
+        if let Some(code) = found {
+            return Ok(see_other(&format!("/ho-so/{}", urlencode(&code))));
+        }
+    }
     if crate::domain::applicant::DossierCode::parse(&q).is_ok() {
         let code = q.to_uppercase();
         let office = staff.user.office_id;
@@ -230,6 +244,11 @@ struct ShowPage {
     extended: bool,
     withdrawn: bool,
     action_state: ActionState,
+    /// The citizen's rating, once given: (level, comment).
+    rating: Option<(&'static str, String)>,
+    can_rate: bool,
+    returned_at_counter: bool,
+    levels: Vec<(&'static str, &'static str)>,
 }
 
 impl ShowPage {
@@ -266,9 +285,11 @@ async fn show_page(
     };
     let (dossier_office, dossier_id) = (d.dossier.office_id, d.dossier.id);
     let needs_officers = available.contains(&Action::Assign);
-    let (officers, supplements) = state
+    let (officers, supplements, rating) = state
         .db
         .run(move |conn| {
+            let rating = crate::db::ratings::Rating::of_dossier(conn, dossier_id)?
+                .map(|r| (crate::returns::level_label(&r.level), r.comment));
             let officers = if needs_officers {
                 // Officers of the dossier's office and the offices above it.
                 let all = crate::db::offices::Office::all(conn)?;
@@ -299,9 +320,10 @@ async fn show_page(
                     late: s.late,
                 })
                 .collect();
-            Ok((officers, supplements))
+            Ok((officers, supplements, rating))
         })
         .await?;
+    let delivered = status == Status::Delivered;
     let title = format!("Hồ sơ {}", d.dossier.code);
     let http_status = if !action_state.errors.is_empty() {
         form_status(&action_state.errors)
@@ -332,6 +354,11 @@ async fn show_page(
             forms: super::reception::form_options(),
             supplements,
             action_state,
+            can_rate: delivered && rating.is_none() && role == Role::Reception,
+            rating,
+            returned_at_counter: d.dossier.recipient_name.is_some()
+                && d.dossier.delivered_at.is_some(),
+            levels: crate::returns::LEVELS.to_vec(),
         },
     )
 }
@@ -379,6 +406,12 @@ pub async fn take_action(
     let result_date = form_date(&get("result_date"), "result_date", &mut errors);
     let new_due_date = form_date(&get("new_due_date"), "new_due_date", &mut errors);
     let action_name = get("action");
+    let postage = errors
+        .check(
+            "postage",
+            crate::domain::reception::parse_amount(&get("postage")),
+        )
+        .flatten();
     let back = format!("/ho-so/{}", urlencode(&code));
     if !errors.is_empty() {
         let failed = ActionState {
@@ -419,6 +452,9 @@ pub async fn take_action(
         recipient_name: get("recipient_name"),
         recipient_id_number: get("recipient_id_number"),
         at: None,
+        authorisation: get("authorisation"),
+        postage,
+        shipment_id: None,
     };
     let d = load(&state, staff.user.office_id, code.clone()).await?;
     let cal = state.calendar().await?;

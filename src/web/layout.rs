@@ -29,6 +29,16 @@ const NAV: &[NavEntry] = &[
         roles: &[Role::Reception],
     },
     NavEntry {
+        href: "/tra-ket-qua",
+        label: "Trả kết quả",
+        roles: &[Role::Reception],
+    },
+    NavEntry {
+        href: "/buu-chinh",
+        label: "Bưu chính",
+        roles: &[Role::Reception],
+    },
+    NavEntry {
         href: "/viec-cua-toi",
         label: "Việc của tôi",
         roles: &[Role::Officer],

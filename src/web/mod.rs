@@ -17,6 +17,7 @@ pub mod paging;
 pub mod print;
 pub mod reception;
 pub mod register;
+pub mod returns;
 pub mod status;
 pub mod work;
 
@@ -61,6 +62,15 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .service(register::excel)
         .service(register::csv)
         .service(status::by_token)
+        .service(returns::counter)
+        .service(returns::rate)
+        .service(returns::return_record)
+        .service(returns::postal)
+        .service(returns::open_intake)
+        .service(returns::intake_page)
+        .service(returns::ship)
+        .service(returns::shipment_print)
+        .service(returns::import)
         .service(work::inbox)
         .service(work::queue)
         .service(work::assign_many)

@@ -50,11 +50,14 @@ struct StartPage {
     q: String,
     choices: Vec<ProcedureChoice>,
     notices: Vec<NoticeLine>,
+    /// Receiving the dossiers of a postal intake record.
+    lo: Option<i64>,
 }
 
 #[derive(Deserialize)]
 pub struct StartQuery {
     q: Option<String>,
+    lo: Option<i64>,
 }
 
 #[get("/tiep-nhan")]
@@ -111,6 +114,7 @@ pub async fn start(
             q,
             choices,
             notices,
+            lo: query.lo,
         },
     )
 }
@@ -156,6 +160,9 @@ pub struct ReceptionForm {
     pub note: String,
     pub reason: String,
     pub contact_phone: String,
+    /// The postal intake record this dossier is received under, if any.
+    pub intake: String,
+    pub postal_slip: String,
 }
 
 const EXTRA_LINES: usize = 2;
@@ -181,6 +188,15 @@ struct FormPage {
     fixes: Vec<FreeRow>,
     form: ReceptionForm,
     errors: FieldErrors,
+    intake: Option<IntakeView>,
+}
+
+/// The postal intake record a dossier is received under.
+pub struct IntakeView {
+    pub id: i64,
+    pub number: String,
+    pub signed_at: String,
+    pub worker: String,
 }
 
 impl FormPage {
@@ -225,6 +241,26 @@ pub fn has_fee(fee: &str) -> bool {
     !(f.is_empty() || f.starts_with("khong"))
 }
 
+async fn intake_view(
+    state: &AppState,
+    office_id: i64,
+    id: Option<i64>,
+) -> Result<Option<IntakeView>, AppError> {
+    let Some(id) = id else { return Ok(None) };
+    let intake = state
+        .db
+        .run(move |conn| crate::db::postal::PostalIntake::find(conn, id))
+        .await?
+        .filter(|i| i.office_id == office_id)
+        .ok_or(AppError::NotFound)?;
+    Ok(Some(IntakeView {
+        id: intake.id,
+        number: intake.record_number,
+        signed_at: crate::domain::time::format_datetime(intake.signed_at),
+        worker: intake.postal_worker,
+    }))
+}
+
 fn render_form(
     req: &HttpRequest,
     staff: &Staff<Receivers>,
@@ -232,6 +268,7 @@ fn render_form(
     form: ReceptionForm,
     fields: &HashMap<String, String>,
     errors: FieldErrors,
+    intake: Option<IntakeView>,
 ) -> Result<HttpResponse, AppError> {
     let (channels, return_methods) = options(&p);
     let fresh = fields.is_empty();
@@ -296,6 +333,7 @@ fn render_form(
             procedure: p.procedure,
             form,
             errors,
+            intake,
         },
     )
 }
@@ -314,6 +352,7 @@ async fn load_procedure(state: &AppState, code: &str) -> Result<ProcedureFull, A
 #[derive(Deserialize)]
 pub struct NewQuery {
     thu_tuc: Option<String>,
+    lo: Option<i64>,
 }
 
 #[get("/tiep-nhan/moi")]
@@ -327,15 +366,33 @@ pub async fn new_form(
         return Ok(see_other("/tiep-nhan"));
     };
     let p = load_procedure(&state, code).await?;
+    let intake = intake_view(&state, staff.user.office_id, query.lo).await?;
     let form = ReceptionForm {
         submission_id: uuid::Uuid::new_v4().to_string(),
-        channel: "counter".into(),
+        channel: if intake.is_some() {
+            "postal"
+        } else {
+            "counter"
+        }
+        .into(),
+        intake: intake
+            .as_ref()
+            .map(|i| i.id.to_string())
+            .unwrap_or_default(),
         applicant_kind: "person".into(),
         return_method: "counter".into(),
         sets: "1".into(),
         ..ReceptionForm::default()
     };
-    render_form(&req, &staff, p, form, &HashMap::new(), FieldErrors::new())
+    render_form(
+        &req,
+        &staff,
+        p,
+        form,
+        &HashMap::new(),
+        FieldErrors::new(),
+        intake,
+    )
 }
 
 fn field(fields: &HashMap<String, String>, name: &str) -> String {
@@ -396,6 +453,8 @@ pub async fn submit(
         note: field(&fields, "note"),
         reason: field(&fields, "reason"),
         contact_phone: field(&fields, "contact_phone"),
+        intake: field(&fields, "intake"),
+        postal_slip: field(&fields, "postal_slip"),
     };
     let applicant = ApplicantInput {
         kind: typed.applicant_kind.clone(),
@@ -517,6 +576,8 @@ pub async fn submit(
                     fee_amount: typed.fee_amount.clone(),
                     fee_receipt: typed.fee_receipt.clone(),
                     require_postal_record: true,
+                    intake_id: typed.intake.trim().parse().ok(),
+                    postal_slip: typed.postal_slip.clone(),
                 };
                 let key = Some(typed.submission_id.trim().to_string())
                     .filter(|k| !k.is_empty() && k.len() <= 100);
@@ -560,5 +621,11 @@ pub async fn submit(
             }
         }
     }
-    render_form(&req, &staff, p, typed, &fields, errors)
+    let intake = intake_view(
+        &state,
+        staff.user.office_id,
+        typed.intake.trim().parse().ok(),
+    )
+    .await?;
+    render_form(&req, &staff, p, typed, &fields, errors, intake)
 }

@@ -143,6 +143,7 @@ struct QueuePage {
     officers: Vec<OfficerChoice>,
     officer: String,
     error: String,
+    ratings: super::returns::RatingSummary,
 }
 
 async fn queue_page(
@@ -154,7 +155,7 @@ async fn queue_page(
 ) -> Result<HttpResponse, AppError> {
     let cal = state.calendar().await?;
     let office = staff.user.office_id;
-    let (to_assign, to_approve, in_progress, officers, names) = state
+    let (to_assign, to_approve, in_progress, officers, names, ratings) = state
         .db
         .run(move |conn| {
             let visible = visible_offices(conn, office)?;
@@ -198,11 +199,23 @@ async fn queue_page(
             .filter(|r| r.dossier.assignee_id.is_some())
             .collect::<Vec<_>>();
             let officers = User::active_with_role_in(conn, "officer", &visible)?;
+            let month_start = chrono::NaiveDate::from_ymd_opt(
+                chrono::Datelike::year(&today()),
+                chrono::Datelike::month(&today()),
+                1,
+            )
+            .unwrap_or_else(today);
+            let ratings = crate::db::ratings::Rating::between(
+                conn,
+                &visible,
+                crate::dossiers::day_start_utc(month_start),
+                now_utc() + chrono::Duration::minutes(1),
+            )?;
             let names: HashMap<i64, String> = officers
                 .iter()
                 .map(|u| (u.id, u.full_name.clone()))
                 .collect();
-            Ok((to_assign, to_approve, in_progress, officers, names))
+            Ok((to_assign, to_approve, in_progress, officers, names, ratings))
         })
         .await?;
     let status = if error.is_empty() {
@@ -226,6 +239,7 @@ async fn queue_page(
                 .collect(),
             officer,
             error,
+            ratings: super::returns::summarise(&ratings),
         },
     )
 }

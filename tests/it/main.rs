@@ -16,4 +16,5 @@ mod dossiers_api;
 mod processing;
 mod processing_pages;
 mod reception;
+mod returns;
 mod startup;

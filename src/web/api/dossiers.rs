@@ -55,6 +55,7 @@ pub struct NewDossierBody {
     received_at: Option<String>,
     postmarked_on: Option<String>,
     postal_record: Option<String>,
+    postal_slip: Option<String>,
     fee_amount: Option<i64>,
     fee_receipt: Option<String>,
 }
@@ -158,6 +159,8 @@ fn reception_input(body: NewDossierBody) -> Result<ReceptionInput, FieldErrors> 
         fee_amount: body.fee_amount.map(|a| a.to_string()).unwrap_or_default(),
         fee_receipt: body.fee_receipt.unwrap_or_default(),
         require_postal_record: false,
+        intake_id: None,
+        postal_slip: body.postal_slip.unwrap_or_default(),
     })
 }
 
@@ -236,6 +239,12 @@ pub struct DossierJson {
     late_supplement_request: bool,
     result: Option<ResultJson>,
     closing_reason: Option<String>,
+    /// Extensions for the return of the result.
+    delivered_at: Option<String>,
+    recipient_name: Option<String>,
+    tracking_number: Option<String>,
+    postage: Option<i64>,
+    postal_returns: i32,
     history: Vec<HistoryJson>,
 }
 
@@ -330,6 +339,11 @@ pub fn dossier_json(d: &DossierDetail, public_url: &str) -> DossierJson {
             summary: x.result_summary.clone(),
         }),
         closing_reason: x.closing_reason.clone(),
+        delivered_at: x.delivered_at.map(rfc3339),
+        recipient_name: x.recipient_name.clone(),
+        tracking_number: x.tracking_number.clone(),
+        postage: x.postage,
+        postal_returns: x.postal_returns,
         history: d
             .events
             .iter()
@@ -601,6 +615,8 @@ pub struct ActionBody {
     recipient_name: Option<String>,
     recipient_id_number: Option<String>,
     at: Option<String>,
+    authorisation: Option<String>,
+    postage: Option<i64>,
 }
 
 fn iso_date(raw: Option<&str>, field: &str, errors: &mut FieldErrors) -> Option<NaiveDate> {
@@ -661,6 +677,9 @@ pub fn action_input(body: ActionBody) -> Result<crate::processing::ActionInput, 
         recipient_name: body.recipient_name.unwrap_or_default(),
         recipient_id_number: body.recipient_id_number.unwrap_or_default(),
         at,
+        authorisation: body.authorisation.unwrap_or_default(),
+        postage: body.postage,
+        shipment_id: None,
     })
 }
 

@@ -1,0 +1,14 @@
+DROP TABLE ratings;
+DROP TABLE postal_intakes;
+DROP TABLE shipments;
+DROP INDEX dossiers_tracking_idx;
+ALTER TABLE dossiers DROP COLUMN postal_slip;
+ALTER TABLE dossiers DROP COLUMN intake_id;
+ALTER TABLE dossiers DROP COLUMN postal_returns;
+ALTER TABLE dossiers DROP COLUMN shipment_id;
+ALTER TABLE dossiers DROP COLUMN postage;
+ALTER TABLE dossiers DROP COLUMN tracking_number;
+ALTER TABLE dossiers DROP COLUMN recipient_authorisation;
+ALTER TABLE dossiers DROP COLUMN recipient_id_number;
+ALTER TABLE dossiers DROP COLUMN recipient_name;
+ALTER TABLE dossiers DROP COLUMN delivered_at;
