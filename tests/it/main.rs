@@ -9,6 +9,7 @@ mod auth;
 mod browser;
 mod browser_processing;
 mod browser_reception;
+mod browser_returns;
 mod calendar;
 mod catalog;
 mod cli;
