@@ -167,6 +167,10 @@ pub async fn run(cli: Cli) -> Result<(), String> {
                 "  {} hồ sơ đã có kết quả, {} hồ sơ công dân rút; còn lại đang giải quyết",
                 summary.decided, summary.withdrawn
             );
+            println!(
+                "  {} kết quả đã trả (tại quầy hoặc qua bưu chính), {} lượt đánh giá",
+                summary.returned, summary.ratings
+            );
             println!("  Người dùng (mật khẩu chung: {password}):");
             for (username, role) in &summary.users {
                 println!("    {username:<16} {role}");

@@ -42,6 +42,9 @@ pub struct DemoSummary {
     /// Dossiers decided (approved or refused) and withdrawn.
     pub decided: usize,
     pub withdrawn: usize,
+    /// Results handed back (counter or post) and ratings given.
+    pub returned: usize,
+    pub ratings: usize,
 }
 
 const OFFICES: [(&str, &str); 2] = [
@@ -610,8 +613,63 @@ fn progress(
     } else {
         step(conn, team.leader, at, input("approve"), &mut version)?
     };
-    if decided {
-        summary.decided += 1;
+    if !decided {
+        return Ok(());
+    }
+    summary.decided += 1;
+    // The result goes back to the citizen.
+    let k = rng.gen_range(1..6);
+    at = work_time(cal, rng, at, k);
+    let current = Dossier::find(conn, dossier.id)?;
+    if current.postal_address.is_some() {
+        let ship = ActionInput {
+            tracking_number: format!("EB{:09}VN", rng.gen_range(0..1_000_000_000u32)),
+            postage: Some(25_000),
+            ..input("ship_by_post")
+        };
+        if !step(conn, team.clerk, at, ship, &mut version)? {
+            return Ok(());
+        }
+        at = work_time(cal, rng, at, 2);
+        let outcome = if rng.gen_bool(0.9) {
+            input("postal_delivered")
+        } else {
+            ActionInput {
+                reason: "Phát 2 lần không gặp người nhận.".into(),
+                ..input("postal_undelivered")
+            }
+        };
+        if step(conn, team.clerk, at, outcome, &mut version)? {
+            summary.returned += 1;
+        }
+        return Ok(());
+    }
+    let deliver = ActionInput {
+        recipient_name: current
+            .representative
+            .clone()
+            .unwrap_or(current.applicant_name.clone()),
+        recipient_id_number: current
+            .id_number
+            .clone()
+            .unwrap_or_else(|| "056090000000".into()),
+        ..input("deliver_at_counter")
+    };
+    if !step(conn, team.clerk, at, deliver, &mut version)? {
+        return Ok(());
+    }
+    summary.returned += 1;
+    if rng.gen_bool(0.7) {
+        let (level, comment) = match rng.gen_range(0..10) {
+            0..=5 => (
+                "very_satisfied",
+                "Cán bộ hướng dẫn tận tình, trả kết quả đúng hẹn.",
+            ),
+            6..=8 => ("satisfied", ""),
+            _ => ("dissatisfied", "Phải chờ lâu tại quầy."),
+        };
+        crate::returns::rate(conn, team.clerk, dossier.id, level, comment, at).map_err(explain)?;
+        summary.ratings += 1;
     }
     Ok(())
 }

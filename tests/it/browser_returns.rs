@@ -47,7 +47,9 @@ async fn the_return_counter_hands_over_a_result() {
         .expect("js");
     assert_eq!(focused, serde_json::json!("q"));
     let q = browser.client.find(Locator::Css("#q")).await.expect("q");
-    q.send_keys(&format!("{qr_link}\u{E007}")).await.expect("scan");
+    q.send_keys(&format!("{qr_link}\u{E007}"))
+        .await
+        .expect("scan");
     browser.wait_for_path(&format!("/ho-so/{code}")).await;
 
     browser
@@ -62,7 +64,9 @@ async fn the_return_counter_hands_over_a_result() {
     browser.fill("#recipient_id_number", "056090001234").await;
     browser
         .client
-        .find(Locator::Css("#action-deliver_at_counter button[type='submit']"))
+        .find(Locator::Css(
+            "#action-deliver_at_counter button[type='submit']",
+        ))
         .await
         .expect("submit")
         .click()
@@ -105,9 +109,14 @@ async fn the_return_counter_hands_over_a_result() {
         .click()
         .await
         .expect("click");
-    browser.wait_for_path(&format!("/ho-so/{code}/phieu-tra")).await;
+    browser
+        .wait_for_path(&format!("/ho-so/{code}/phieu-tra"))
+        .await;
     let sheet = browser.text_of("article.sheet").await;
-    assert!(sheet.contains("PHIẾU TRẢ KẾT QUẢ GIẢI QUYẾT HỒ SƠ"), "{sheet}");
+    assert!(
+        sheet.contains("PHIẾU TRẢ KẾT QUẢ GIẢI QUYẾT HỒ SƠ"),
+        "{sheet}"
+    );
     assert!(sheet.contains("Nguyễn Văn An"));
     browser.screenshot("return-record").await;
     browser.client.clone().close().await.expect("close");

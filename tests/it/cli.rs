@@ -192,10 +192,10 @@ async fn demo_fills_a_fresh_database(backend: Backend) {
         .as_str()
         .expect("code")
         .starts_with("000.00.12.H34-"));
-    // Older dossiers went through processing: some are decided.
+    // Older dossiers went through processing and their results went back.
     let decided: serde_json::Value = app
         .client
-        .get(app.url("/api/v1/dossiers?per_page=1&status=result_ready"))
+        .get(app.url("/api/v1/dossiers?per_page=1&status=delivered"))
         .bearer_auth(&token)
         .send()
         .await
