@@ -663,10 +663,16 @@ pub fn act(
                 // Someone other than the applicant (or the organisation's
                 // representative) needs an authorisation.
                 let fold = crate::domain::procedure::fold;
-                let is_applicant = fold(recipient) == fold(&d.applicant_name)
+                let same_name = fold(recipient) == fold(&d.applicant_name)
                     || d.representative
                         .as_deref()
                         .is_some_and(|r| fold(r) == fold(recipient));
+                let digits = |s: &str| s.chars().filter(char::is_ascii_digit).collect::<String>();
+                let same_id = d
+                    .id_number
+                    .as_deref()
+                    .is_none_or(|known| digits(known) == digits(id_number));
+                let is_applicant = same_name && same_id;
                 if !is_applicant && authorisation.is_empty() {
                     return Err(invalid(
                         "authorisation",
@@ -697,9 +703,33 @@ pub fn act(
                         "Hồ sơ chưa có địa chỉ nhận kết quả qua bưu chính.",
                     ));
                 }
+                if let Some(other) = Dossier::in_transit_by_tracking(conn, tracking, &[])?
+                    .into_iter()
+                    .find(|o| o.id != d.id)
+                {
+                    return Err(invalid(
+                        "tracking_number",
+                        format!(
+                            "Số hiệu {tracking} đang dùng cho hồ sơ {} đang chuyển phát.",
+                            other.code
+                        ),
+                    ));
+                }
                 changes.tracking_number = Some(Some(tracking.clone()));
                 changes.postage = Some(*postage);
                 changes.shipment_id = Some(*shipment_id);
+                if let Some(s) = shipment_id {
+                    crate::db::postal::ShipmentLine::insert(
+                        conn,
+                        *s,
+                        d.id,
+                        &d.code,
+                        &d.applicant_name,
+                        d.postal_address.as_deref().unwrap_or(""),
+                        tracking,
+                        *postage,
+                    )?;
+                }
                 let mut t = format!(
                     "Gửi kết quả qua bưu chính đến {}, số hiệu {tracking}",
                     d.postal_address.clone().unwrap_or_default()
@@ -717,10 +747,10 @@ pub fn act(
                 if when > now + Duration::minutes(2) {
                     return Err(invalid("at", "Thời điểm phát không thể ở tương lai."));
                 }
-                if when < d.received_at {
+                if when < d.decided_at.unwrap_or(d.received_at) {
                     return Err(invalid(
                         "at",
-                        "Thời điểm phát không thể trước khi tiếp nhận hồ sơ.",
+                        "Thời điểm phát không thể trước khi có kết quả giải quyết.",
                     ));
                 }
                 changes.delivered_at = Some(Some(when));

@@ -150,6 +150,7 @@ struct Accepted {
 fn check_reception(
     conn: &mut DbConnection,
     cal: &Calendar,
+    office_id: i64,
     input: &ReceptionInput,
     now: NaiveDateTime,
 ) -> Result<Accepted, ActionError> {
@@ -215,8 +216,8 @@ fn check_reception(
     let intake = match input.intake_id {
         None => None,
         Some(id) => match crate::db::postal::PostalIntake::find(conn, id)? {
-            Some(i) => Some(i),
-            None => {
+            Some(i) if i.office_id == office_id => Some(i),
+            _ => {
                 errors.add("intake", "Không có biên bản giao nhận bưu chính này.");
                 None
             }
@@ -228,7 +229,16 @@ fn check_reception(
         .or(input.received_at)
         .unwrap_or(now);
     let postal_slip = errors
-        .check("postal_slip", text(&input.postal_slip, 50, None))
+        .check(
+            "postal_slip",
+            text(
+                &input.postal_slip,
+                50,
+                intake
+                    .is_some()
+                    .then_some("Nhập số hiệu bưu gửi của hồ sơ trong biên bản."),
+            ),
+        )
         .flatten();
     if received_at > now + Duration::seconds(CLOCK_SKEW) {
         errors.add("received_at", "Thời điểm tiếp nhận không thể ở tương lai.");
@@ -383,7 +393,7 @@ pub fn accept(
             });
         }
     }
-    let a = check_reception(conn, cal, input, now)?;
+    let a = check_reception(conn, cal, actor.office_id, input, now)?;
     let mut attempt = 0;
     loop {
         attempt += 1;

@@ -143,6 +143,13 @@ pub fn open_intake(
             now,
         )?)
     })
+    .map_err(|e| match e {
+        ActionError::Failed(e) if is_unique_violation(&e) => ActionError::field(
+            "record_number",
+            format!("Biên bản số {} đã được ghi nhận.", record_number.trim()),
+        ),
+        other => other,
+    })
 }
 
 /// One result to hand to the postal worker.
@@ -176,6 +183,16 @@ pub fn ship(
     };
     if lines.is_empty() {
         return Err(vec!["Đánh dấu ít nhất một kết quả để gửi.".into()]);
+    }
+    let mut seen = std::collections::HashSet::new();
+    for l in lines {
+        let t = l.tracking_number.trim();
+        if !t.is_empty() && !seen.insert(t.to_string()) {
+            return Err(vec![format!(
+                "{}: số hiệu {t} đã ghi cho một kết quả khác trong danh sách.",
+                l.code
+            )]);
+        }
     }
     let year = to_local(now).year_ce().1;
     let result = write_tx(conn, |conn| {
@@ -422,9 +439,15 @@ pub fn import_outcomes(
         let mut report = ImportReport::default();
         let mut errors = Vec::new();
         for o in &outcomes {
-            let found = Dossier::in_transit_by_tracking(conn, &o.tracking)?
-                .filter(|d| visible.contains(&d.office_id));
-            let Some(d) = found else {
+            let mut found = Dossier::in_transit_by_tracking(conn, &o.tracking, visible)?;
+            if found.len() > 1 {
+                errors.push(format!(
+                    "Dòng {}: số hiệu {} trùng ở nhiều hồ sơ đang chuyển phát; nhập từng hồ sơ trên trang hồ sơ.",
+                    o.line, o.tracking
+                ));
+                continue;
+            }
+            let Some(d) = found.pop() else {
                 errors.push(format!(
                     "Dòng {}: không có kết quả đang chuyển phát với số hiệu {}.",
                     o.line, o.tracking

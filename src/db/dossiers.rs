@@ -649,17 +649,22 @@ impl Dossier {
             .load(conn)?)
     }
 
-    /// The dossier in transit with this tracking number.
+    /// The dossiers in transit with this tracking number, among `office_ids`
+    /// (all offices when empty).
     pub fn in_transit_by_tracking(
         conn: &mut DbConnection,
         tracking: &str,
-    ) -> Result<Option<Dossier>, AppError> {
-        Ok(dossiers::table
+        office_ids: &[i64],
+    ) -> Result<Vec<Dossier>, AppError> {
+        let mut query = dossiers::table
             .filter(dossiers::tracking_number.eq(tracking))
             .filter(dossiers::status.eq("in_transit"))
             .select(Dossier::as_select())
-            .first(conn)
-            .optional()?)
+            .into_boxed();
+        if !office_ids.is_empty() {
+            query = query.filter(dossiers::office_id.eq_any(office_ids.to_vec()));
+        }
+        Ok(query.load(conn)?)
     }
 
     /// Open dossiers that have a due date (for calendar corrections).

@@ -4,7 +4,7 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
-use super::schema::{dossiers, postal_intakes, shipments};
+use super::schema::{dossiers, postal_intakes, shipment_lines, shipments};
 use super::DbConnection;
 use crate::error::AppError;
 
@@ -143,6 +143,58 @@ impl Shipment {
             .select(Shipment::as_select())
             .order(shipments::id.desc())
             .limit(limit)
+            .load(conn)?)
+    }
+}
+
+/// A line of a handover list, as signed.
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = shipment_lines)]
+pub struct ShipmentLine {
+    pub id: i64,
+    pub shipment_id: i64,
+    pub dossier_id: i64,
+    pub code: String,
+    pub recipient: String,
+    pub address: String,
+    pub tracking_number: String,
+    pub postage: Option<i64>,
+}
+
+impl ShipmentLine {
+    #[allow(clippy::too_many_arguments)]
+    pub fn insert(
+        conn: &mut DbConnection,
+        shipment_id: i64,
+        dossier_id: i64,
+        code: &str,
+        recipient: &str,
+        address: &str,
+        tracking_number: &str,
+        postage: Option<i64>,
+    ) -> Result<(), AppError> {
+        diesel::insert_into(shipment_lines::table)
+            .values((
+                shipment_lines::shipment_id.eq(shipment_id),
+                shipment_lines::dossier_id.eq(dossier_id),
+                shipment_lines::code.eq(code),
+                shipment_lines::recipient.eq(recipient),
+                shipment_lines::address.eq(address),
+                shipment_lines::tracking_number.eq(tracking_number),
+                shipment_lines::postage.eq(postage),
+            ))
+            .execute(conn)?;
+        Ok(())
+    }
+
+    pub fn of_shipment(
+        conn: &mut DbConnection,
+        shipment_id: i64,
+    ) -> Result<Vec<ShipmentLine>, AppError> {
+        Ok(shipment_lines::table
+            .filter(shipment_lines::shipment_id.eq(shipment_id))
+            .select(ShipmentLine::as_select())
+            .order(shipment_lines::id.asc())
             .load(conn)?)
     }
 }

@@ -89,6 +89,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     idempotency_keys,
     dossier_supplements,
     shipments,
+    shipment_lines,
     postal_intakes,
     ratings
 );
@@ -366,5 +367,18 @@ diesel::table! {
         comment -> Text,
         at -> Timestamp,
         recorded_by -> BigInt,
+    }
+}
+
+diesel::table! {
+    shipment_lines (id) {
+        id -> BigInt,
+        shipment_id -> BigInt,
+        dossier_id -> BigInt,
+        code -> Text,
+        recipient -> Text,
+        address -> Text,
+        tracking_number -> Text,
+        postage -> Nullable<BigInt>,
     }
 }

@@ -406,6 +406,34 @@ pub async fn take_action(
     let result_date = form_date(&get("result_date"), "result_date", &mut errors);
     let new_due_date = form_date(&get("new_due_date"), "new_due_date", &mut errors);
     let action_name = get("action");
+    let delivered_at = {
+        let raw = get("delivered_at");
+        let raw = raw.trim();
+        if raw.is_empty() {
+            None
+        } else {
+            let parsed = ["%d/%m/%Y %H:%M", "%d/%m/%Y"]
+                .iter()
+                .find_map(|f| {
+                    chrono::NaiveDateTime::parse_from_str(raw, f)
+                        .ok()
+                        .or_else(|| {
+                            chrono::NaiveDate::parse_from_str(raw, f)
+                                .ok()
+                                .and_then(|d| d.and_hms_opt(12, 0, 0))
+                        })
+                })
+                .filter(|t| crate::domain::time::SANE_YEARS.contains(&chrono::Datelike::year(t)))
+                .map(|t| t - chrono::Duration::hours(7));
+            if parsed.is_none() {
+                errors.add(
+                    "at",
+                    "Ghi thời điểm dạng ngày/tháng/năm giờ:phút, ví dụ 26/11/2026 10:15.",
+                );
+            }
+            parsed
+        }
+    };
     let postage = errors
         .check(
             "postage",
@@ -451,7 +479,7 @@ pub async fn take_action(
         tracking_number: get("tracking_number"),
         recipient_name: get("recipient_name"),
         recipient_id_number: get("recipient_id_number"),
-        at: None,
+        at: delivered_at,
         authorisation: get("authorisation"),
         postage,
         shipment_id: None,

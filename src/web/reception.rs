@@ -621,11 +621,14 @@ pub async fn submit(
             }
         }
     }
+    // A record that is not this office's was already reported by the use case.
     let intake = intake_view(
         &state,
         staff.user.office_id,
         typed.intake.trim().parse().ok(),
     )
-    .await?;
+    .await
+    .ok()
+    .flatten();
     render_form(&req, &staff, p, typed, &fields, errors, intake)
 }

@@ -296,6 +296,7 @@ struct PostalPage {
     ship_errors: Vec<String>,
     ship_form: HashMap<String, String>,
     import_errors: Vec<String>,
+    picked: Vec<i64>,
 }
 
 impl PostalPage {
@@ -314,6 +315,7 @@ struct PostalState {
     ship_errors: Vec<String>,
     ship_form: HashMap<String, String>,
     import_errors: Vec<String>,
+    picked: Vec<i64>,
 }
 
 async fn postal_page(
@@ -387,7 +389,8 @@ async fn postal_page(
                 .collect(),
             to_ship: ready
                 .into_iter()
-                .filter(|r| r.dossier.postal_address.is_some())
+                // A letter that came back waits at the counter.
+                .filter(|r| r.dossier.postal_address.is_some() && r.dossier.postal_returns == 0)
                 .map(|r| ToShip {
                     id: r.dossier.id,
                     code: r.dossier.code,
@@ -410,6 +413,7 @@ async fn postal_page(
             ship_errors: st.ship_errors,
             ship_form: st.ship_form,
             import_errors: st.import_errors,
+            picked: st.picked,
         },
     )
 }
@@ -495,6 +499,8 @@ pub async fn open_intake(
 struct IntakePage {
     page: Layout,
     intake: IntakeRow,
+    /// Dossiers are received under a record by its own office's counter.
+    can_receive: bool,
     dossiers: Vec<(String, String, String)>,
 }
 
@@ -522,6 +528,7 @@ pub async fn intake_page(
         StatusCode::OK,
         &IntakePage {
             page: Layout::new(&req, "Biên bản giao nhận bưu chính", Some(&staff.user)),
+            can_receive: intake.office_id == staff.user.office_id,
             intake: IntakeRow {
                 id: intake.id,
                 number: intake.record_number,
@@ -545,12 +552,15 @@ pub async fn ship(
     state: web::Data<AppState>,
     form: CsrfForm<Vec<(String, String)>>,
 ) -> Result<HttpResponse, AppError> {
-    let picks: Vec<i64> = form
+    let mut picks: Vec<i64> = form
         .0
         .iter()
         .filter(|(k, _)| k == "pick")
         .filter_map(|(_, v)| v.parse().ok())
         .collect();
+    picks.sort_unstable();
+    picks.dedup();
+    let picked = picks.clone();
     let fields: HashMap<String, String> = form.0.into_iter().collect();
     let get = |k: &str| fields.get(k).cloned().unwrap_or_default();
     let mut errors = Vec::new();
@@ -614,6 +624,7 @@ pub async fn ship(
     let st = PostalState {
         ship_errors: errors,
         ship_form: fields,
+        picked,
         ..PostalState::default()
     };
     postal_page(&req, &staff, &state, st).await
@@ -655,7 +666,7 @@ pub async fn shipment_print(
             let shipment = Shipment::find(conn, id)?
                 .filter(|s| visible.contains(&s.office_id))
                 .ok_or(AppError::NotFound)?;
-            let rows = Dossier::of_shipment(conn, id)?;
+            let rows = crate::db::postal::ShipmentLine::of_shipment(conn, id)?;
             let o = crate::db::offices::Office::find(conn, shipment.office_id)?;
             let parent = match o.parent_id {
                 Some(p) => Some(crate::db::offices::Office::find(conn, p)?),
@@ -664,7 +675,7 @@ pub async fn shipment_print(
             Ok((shipment, rows, o, parent))
         })
         .await?;
-    let total: i64 = rows.iter().filter_map(|d| d.postage).sum();
+    let total: i64 = rows.iter().filter_map(|l| l.postage).sum();
     html(
         StatusCode::OK,
         &ShipmentPrint {
@@ -684,12 +695,12 @@ pub async fn shipment_print(
             at: format_datetime(shipment.created_at),
             lines: rows
                 .into_iter()
-                .map(|d| ShipmentLine {
-                    code: d.code,
-                    applicant: d.applicant_name,
-                    address: d.postal_address.unwrap_or_default(),
-                    tracking: d.tracking_number.unwrap_or_default(),
-                    postage: d.postage.map(format_amount).unwrap_or_default(),
+                .map(|l| ShipmentLine {
+                    code: l.code,
+                    applicant: l.recipient,
+                    address: l.address,
+                    tracking: l.tracking_number,
+                    postage: l.postage.map(format_amount).unwrap_or_default(),
                 })
                 .collect(),
             total_postage: format_amount(total),

@@ -114,6 +114,20 @@ async fn results_are_handed_over_at_the_counter_and_rated(app: TestApp) {
     assert_eq!(r.status().as_u16(), 422);
     let body = r.text().await.expect("body");
     assert!(body.contains("Người nhận không phải người nộp hồ sơ"));
+    // The applicant's name with another ID number is not the applicant.
+    let r = clerk
+        .post_form(
+            &post,
+            &show,
+            &[
+                ("action", "deliver_at_counter"),
+                ("version", &version),
+                ("recipient_name", "Nguyễn Văn An"),
+                ("recipient_id_number", "056088000999"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status().as_u16(), 422);
     assert!(body.contains("value=\"Trần Văn Bảo\""));
     let r = clerk
         .post_form(
@@ -234,6 +248,15 @@ async fn results_go_by_post_and_one_comes_back(app: TestApp) {
         "result_ready",
         "nothing shipped"
     );
+    // The same tracking number twice on one list is refused.
+    fields[7].1 = "EB100001VN".into();
+    let r = clerk
+        .post_form("/buu-chinh/gui", "/buu-chinh", &as_refs(&fields))
+        .await;
+    assert_eq!(r.status().as_u16(), 422);
+    let body = r.text().await.expect("body");
+    assert!(body.contains("đã ghi cho một kết quả khác"));
+    assert!(body.contains("checked"), "ticks are kept");
     fields[7].1 = "EB100002VN".into();
     let r = clerk
         .post_form("/buu-chinh/gui", "/buu-chinh", &as_refs(&fields))
@@ -300,6 +323,11 @@ async fn results_go_by_post_and_one_comes_back(app: TestApp) {
     assert_eq!(b_now["status"], "result_ready", "back at the counter");
     assert_eq!(b_now["postal_returns"], 1);
     assert_eq!(b_now["timeliness"], b["timeliness"], "timeliness stays");
+    // The signed list still shows both lines; the letter back is not offered for posting.
+    let (_, print) = clerk.get_text(&list).await;
+    assert!(print.contains("EB100002VN") && print.contains("50.000 đ"));
+    let (_, postal) = clerk.get_text("/buu-chinh").await;
+    assert!(postal.contains("Kết quả gửi qua bưu chính (0)"));
     let (_, counter) = clerk.get_text("/tra-ket-qua").await;
     assert!(counter.contains(&b_code) && counter.contains("bưu chính chuyển hoàn"));
     // Collected at the counter by the applicant himself, through the API.

@@ -1,5 +1,6 @@
 DROP TABLE ratings;
 DROP TABLE postal_intakes;
+DROP TABLE shipment_lines;
 DROP TABLE shipments;
 DROP INDEX dossiers_tracking_idx;
 ALTER TABLE dossiers DROP COLUMN postal_slip;

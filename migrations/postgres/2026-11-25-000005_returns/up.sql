@@ -23,6 +23,19 @@ CREATE TABLE shipments (
     created_by BIGINT NOT NULL REFERENCES users(id)
 );
 
+-- The lines of a handover list as signed: never changed afterwards.
+CREATE TABLE shipment_lines (
+    id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    shipment_id BIGINT NOT NULL REFERENCES shipments(id),
+    dossier_id BIGINT NOT NULL REFERENCES dossiers(id),
+    code TEXT NOT NULL,
+    recipient TEXT NOT NULL,
+    address TEXT NOT NULL,
+    tracking_number TEXT NOT NULL,
+    postage BIGINT
+);
+CREATE INDEX shipment_lines_shipment_idx ON shipment_lines(shipment_id);
+
 -- A handover record of dossiers received from the postal worker.
 CREATE TABLE postal_intakes (
     id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
