@@ -11,6 +11,7 @@ on_both_backends!(
     a_dossier_goes_through_every_processing_action,
     refusals_withdrawals_and_second_supplements,
     two_people_acting_at_once_never_overwrite_each_other,
+    an_apology_date_survives_a_later_supplement,
 );
 
 const PASSWORD: &str = "xu-ly-ho-so-2026";
@@ -512,4 +513,77 @@ async fn two_people_acting_at_once_never_overwrite_each_other(app: TestApp) {
         );
         assert_eq!(d["version"].as_i64(), version.as_i64().map(|v| v + 1));
     }
+}
+
+async fn an_apology_date_survives_a_later_supplement(app: TestApp) {
+    let t = team(&app).await;
+    let d = new_dossier(&app, &t, valid_body()).await;
+    let code = code_of(&d);
+    let due = d["due_date"].as_str().expect("due").to_string();
+    act(
+        &app,
+        &t.leader,
+        &code,
+        json!({"action": "assign", "officer": "chuyenvien"}),
+    )
+    .await;
+    // An apology moves the date 20 working days later.
+    let later: Value = app
+        .client
+        .get(app.url(&format!(
+            "/api/v1/calendar/due-date?received_at={due}T08:00:00&working_days=20"
+        )))
+        .send()
+        .await
+        .expect("GET")
+        .json()
+        .await
+        .expect("json");
+    let promised = later["due_date"].as_str().expect("date").to_string();
+    let (status, e) = act(
+        &app,
+        &t.leader,
+        &code,
+        json!({"action": "extend", "new_due_date": promised, "reason": "Chờ xác minh"}),
+    )
+    .await;
+    assert_eq!(status, 200, "{e}");
+    // Then a supplement; when it arrives the restarted clock ends earlier
+    // than the promised date, which stands.
+    let missing = json!([{"name": "Giấy ủy quyền", "form": "original"}]);
+    let (status, _) = act(
+        &app,
+        &t.officer,
+        &code,
+        json!({"action": "request_supplement", "missing": missing}),
+    )
+    .await;
+    assert_eq!(status, 200);
+    let (status, e) = act(
+        &app,
+        &t.leader,
+        &code,
+        json!({"action": "extend", "new_due_date": promised, "reason": "Lần nữa"}),
+    )
+    .await;
+    assert_eq!(status, 409, "no date while waiting: {e}");
+    let (status, d) = act(
+        &app,
+        &t.reception,
+        &code,
+        json!({"action": "receive_supplement"}),
+    )
+    .await;
+    assert_eq!(status, 200, "{d}");
+    assert_eq!(
+        d["due_date"],
+        promised.as_str(),
+        "the apology's date stands"
+    );
+    assert_eq!(
+        d["original_due_date"],
+        due.as_str(),
+        "the original date is kept"
+    );
+    assert_eq!(d["extended"], true);
 }
