@@ -7,7 +7,7 @@ use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
 use crate::db::dossiers::Dossier;
 use crate::db::postal::{PostalIntake, Shipment};
 use crate::db::ratings::{NewRating, Rating};
-use crate::db::{is_unique_violation, sequences, write_tx, DbConnection};
+use crate::db::{audit, is_unique_violation, sequences, write_tx, DbConnection};
 use crate::domain::calendar::Calendar;
 use crate::domain::dossier::Status;
 use crate::domain::procedure::fold;
@@ -133,7 +133,7 @@ pub fn open_intake(
                 format!("Biên bản số {number} đã được ghi nhận."),
             ));
         }
-        Ok(PostalIntake::insert(
+        let intake = PostalIntake::insert(
             conn,
             actor.office_id,
             &number,
@@ -141,7 +141,19 @@ pub fn open_intake(
             &worker,
             actor.user_id,
             now,
-        )?)
+        )?;
+        audit::record(
+            conn,
+            now,
+            &actor.username,
+            "postal.intake",
+            &number,
+            &format!(
+                "Biên bản giao nhận bưu chính số {number}, ký lúc {}, nhân viên bưu chính {worker}",
+                crate::domain::time::format_datetime(signed_at)
+            ),
+        )?;
+        Ok(intake)
     })
     .map_err(|e| match e {
         ActionError::Failed(e) if is_unique_violation(&e) => ActionError::field(
@@ -201,6 +213,17 @@ pub fn ship(
         let number = format!("{n}/{year}/BBGBC-{}", office.code);
         let shipment =
             Shipment::insert(conn, actor.office_id, &number, &worker, actor.user_id, now)?;
+        audit::record(
+            conn,
+            now,
+            &actor.username,
+            "postal.shipment",
+            &number,
+            &format!(
+                "Danh sách giao bưu chính số {number}: {} kết quả, nhân viên bưu chính {worker}",
+                lines.len()
+            ),
+        )?;
         let mut errors = Vec::new();
         for line in lines {
             let input = ActionInput {

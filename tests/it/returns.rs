@@ -387,6 +387,11 @@ async fn postal_intake_records_set_the_reception_time(app: TestApp) {
     assert_eq!(r.status().as_u16(), 303);
     let next = location(&r);
     assert!(next.starts_with("/tiep-nhan?lo="), "{next}");
+    let (_, audit) = app.get_text("/admin/audit").await;
+    assert!(
+        audit.contains("Biên bản giao nhận bưu chính số BB-0042"),
+        "audited"
+    );
     let lo = next.trim_start_matches("/tiep-nhan?lo=").to_string();
     let (_, form) = clerk
         .get_text(&format!("/tiep-nhan/moi?thu_tuc=THADS-YCTHA&lo={lo}"))
