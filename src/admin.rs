@@ -142,7 +142,7 @@ pub fn update_user(
         return Err(ActionError::Invalid(errors));
     };
     write_tx(conn, |conn| {
-        let user = User::find(conn, id)?;
+        let user = User::find_editable(conn, id)?;
         let office = match office_by_code(conn, &changes.office_code)? {
             Some(o) if o.active || o.id == user.office_id => o,
             _ => {
@@ -210,7 +210,7 @@ pub fn reset_password(
         NewPassword::parse(new_password).map_err(|m| ActionError::field("password", m))?;
     let password_hash = hash(cost, &password)?;
     write_tx(conn, |conn| {
-        let user = User::find(conn, id)?;
+        let user = User::find_editable(conn, id)?;
         User::set_password(conn, id, &password_hash, true, now)?;
         crate::db::login_failures::clear(conn, &crate::auth::throttle::user_key(&user.username))?;
         audit::record(

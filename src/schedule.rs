@@ -7,10 +7,12 @@ use std::collections::BTreeSet;
 use chrono::{Datelike, NaiveDate, NaiveDateTime};
 use serde::Deserialize;
 
-use crate::db::calendar as store;
+use crate::db::calendar::{self as store, NewYear};
 use crate::db::{audit, write_tx, DbConnection};
-use crate::domain::calendar::{Calendar, CalendarSettings, DayEntry, DayKind, RULE_YEARS};
-use crate::domain::holidays::rule_schedule;
+use crate::domain::calendar::{
+    diff_days, Calendar, CalendarSettings, DayChange, DayEntry, DayKind, RULE_YEARS,
+};
+use crate::domain::holidays::{rule_schedule, rule_sources};
 use crate::error::AppError;
 use crate::validation::{ActionError, FieldErrors};
 
@@ -24,8 +26,16 @@ struct SeedFile {
 #[derive(Deserialize)]
 struct SeedYear {
     year: i32,
+    /// Raised whenever the official schedule of that year is corrected or
+    /// completed, so that installations already holding the year get it.
+    #[serde(default = "first_revision")]
+    revision: i32,
     source: String,
     days: Vec<SeedDay>,
+}
+
+fn first_revision() -> i32 {
+    1
 }
 
 #[derive(Deserialize)]
@@ -35,43 +45,270 @@ struct SeedDay {
     name: String,
 }
 
-const SYSTEM: &str = "hệ thống";
+impl SeedYear {
+    fn entries(&self) -> Result<Vec<DayEntry>, AppError> {
+        self.days
+            .iter()
+            .map(|d| {
+                Ok(DayEntry {
+                    date: d.date,
+                    kind: DayKind::parse(&d.kind).ok_or_else(|| {
+                        AppError::Startup(format!("seed/holidays.json: kind {}", d.kind))
+                    })?,
+                    name: d.name.clone(),
+                })
+            })
+            .collect()
+    }
+}
 
-/// Records the official schedules of the seed for the years not on record yet.
-pub fn seed(conn: &mut DbConnection, now: NaiveDateTime) -> Result<usize, AppError> {
-    let file: SeedFile = serde_json::from_str(SEED)
-        .map_err(|e| AppError::Startup(format!("seed/holidays.json: {e}")))?;
-    let mut added = 0;
-    for y in file.years {
-        if store::find_year(conn, y.year)?.is_some() {
-            continue;
-        }
-        write_tx(conn, |conn| {
-            store::insert_year(conn, y.year, &y.source, SYSTEM, now)?;
-            for d in &y.days {
-                let kind = DayKind::parse(&d.kind).ok_or_else(|| {
-                    AppError::Startup(format!("seed/holidays.json: kind {}", d.kind))
-                })?;
-                // A day recorded by an administrator is kept.
-                if store::find_day(conn, d.date)?.is_none() {
-                    store::put_day(
+fn seed_file() -> Result<SeedFile, AppError> {
+    serde_json::from_str(SEED).map_err(|e| AppError::Startup(format!("seed/holidays.json: {e}")))
+}
+
+/// Who changes the calendar when the seed does (audit entries, history lines).
+pub const SYSTEM: &str = "hệ thống";
+
+/// What seeding the official schedules did on this start.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct SeedOutcome {
+    /// Years put on record for the first time.
+    pub added: Vec<i32>,
+    /// Years replaced by a newer official revision.
+    pub replaced: Vec<i32>,
+    /// Years an administrator edited that have a newer official revision, offered on the calendar page.
+    pub offered: Vec<i32>,
+}
+
+/// Records the official schedules of the seed: years not on record, and
+/// newer revisions of years no administrator has edited (those edited are
+/// only offered). Each year in its own transaction, audited, with the open
+/// dossiers' due dates recomputed as for any calendar correction.
+pub fn seed(conn: &mut DbConnection, now: NaiveDateTime) -> Result<SeedOutcome, AppError> {
+    let mut outcome = SeedOutcome::default();
+    for y in seed_file()?.years {
+        let entries = y.entries()?;
+        match store::find_year(conn, y.year)? {
+            None => {
+                write_tx(conn, |conn| {
+                    store::insert_year(
                         conn,
-                        &DayEntry {
-                            date: d.date,
-                            kind,
-                            name: d.name.clone(),
+                        &NewYear {
+                            year: y.year,
+                            source: &y.source,
+                            revision: y.revision,
+                            edited: false,
                         },
                         SYSTEM,
                         now,
                     )?;
-                }
+                    for e in &entries {
+                        // A day recorded by an administrator is kept.
+                        if store::find_day(conn, e.date)?.is_none() {
+                            store::put_day(conn, e, SYSTEM, now)?;
+                        }
+                    }
+                    store::bump_version(conn)?;
+                    recompute_after_change(conn, SYSTEM, now)?;
+                    Ok::<(), AppError>(())
+                })?;
+                outcome.added.push(y.year);
             }
-            store::bump_version(conn)?;
-            Ok::<(), AppError>(())
-        })?;
-        added += 1;
+            Some(stored) if stored.revision < y.revision && !stored.edited => {
+                write_tx(conn, |conn| {
+                    replace_with_official(conn, SYSTEM, &y, &entries, now)
+                })?;
+                tracing::info!(
+                    year = y.year,
+                    revision = y.revision,
+                    "official schedule updated"
+                );
+                outcome.replaced.push(y.year);
+            }
+            Some(stored) if stored.revision < y.revision => {
+                tracing::info!(
+                    year = y.year,
+                    revision = y.revision,
+                    "a newer official schedule is offered for a year an administrator edited"
+                );
+                outcome.offered.push(y.year);
+            }
+            Some(_) => {}
+        }
     }
-    Ok(added)
+    Ok(outcome)
+}
+
+/// Replaces the days of `y.year` with the official schedule `entries`
+/// (inside the caller's transaction), audited with what changed.
+fn replace_with_official(
+    conn: &mut DbConnection,
+    actor: &str,
+    y: &SeedYear,
+    entries: &[DayEntry],
+    now: NaiveDateTime,
+) -> Result<(), AppError> {
+    let before = store::entries_of_year(conn, y.year)?;
+    let in_year: Vec<DayEntry> = entries
+        .iter()
+        .filter(|e| e.date.year() == y.year)
+        .cloned()
+        .collect();
+    let changes = diff_days(&before, &in_year);
+    store::delete_days_of_year(conn, y.year)?;
+    for e in entries {
+        // Days of the schedule dated in another year (a Saturday worked in
+        // late December) do not overwrite that year's record.
+        if e.date.year() == y.year || store::find_day(conn, e.date)?.is_none() {
+            store::put_day(conn, e, actor, now)?;
+        }
+    }
+    store::replace_year(
+        conn,
+        &NewYear {
+            year: y.year,
+            source: &y.source,
+            revision: y.revision,
+            edited: false,
+        },
+        actor,
+        now,
+    )?;
+    store::bump_version(conn)?;
+    recompute_after_change(conn, actor, now)?;
+    let detail = if changes.is_empty() {
+        format!(
+            "Lịch chính thức bản {}: không thay đổi ngày nào",
+            y.revision
+        )
+    } else {
+        format!(
+            "Lịch chính thức bản {}: {}",
+            y.revision,
+            changes
+                .iter()
+                .map(DayChange::describe)
+                .collect::<Vec<_>>()
+                .join("; ")
+        )
+    };
+    audit::record(
+        conn,
+        now,
+        actor,
+        "calendar.official_update",
+        &y.year.to_string(),
+        &detail,
+    )?;
+    Ok(())
+}
+
+/// A newer official schedule for a year an administrator edited.
+#[derive(Debug, Clone)]
+pub struct OfficialUpdate {
+    pub year: i32,
+    pub revision: i32,
+    pub source: String,
+    /// From the year as recorded to the official schedule.
+    pub changes: Vec<DayChange>,
+}
+
+/// The newer official schedule of `year`, when the seed has one the record lacks.
+pub fn official_update(
+    conn: &mut DbConnection,
+    year: i32,
+) -> Result<Option<OfficialUpdate>, AppError> {
+    let Some(stored) = store::find_year(conn, year)? else {
+        return Ok(None);
+    };
+    let Some(y) = seed_file()?
+        .years
+        .into_iter()
+        .find(|y| y.year == year && y.revision > stored.revision)
+    else {
+        return Ok(None);
+    };
+    let official: Vec<DayEntry> = y
+        .entries()?
+        .into_iter()
+        .filter(|e| e.date.year() == year)
+        .collect();
+    let changes = diff_days(&store::entries_of_year(conn, year)?, &official);
+    Ok(Some(OfficialUpdate {
+        year,
+        revision: y.revision,
+        source: y.source,
+        changes,
+    }))
+}
+
+/// Replaces an edited year with its newer official schedule, at an administrator's request.
+pub fn adopt_official(
+    conn: &mut DbConnection,
+    actor: &str,
+    year: i32,
+    now: NaiveDateTime,
+) -> Result<(), ActionError> {
+    let file = seed_file()?;
+    write_tx(conn, |conn| {
+        let stored = store::find_year(conn, year)?;
+        let Some(y) = file
+            .years
+            .iter()
+            .find(|y| y.year == year && stored.as_ref().is_none_or(|s| y.revision > s.revision))
+        else {
+            return Err(ActionError::field(
+                "year",
+                format!("Không có lịch chính thức mới hơn cho năm {year}."),
+            ));
+        };
+        let entries = y.entries()?;
+        if stored.is_none() {
+            store::insert_year(
+                conn,
+                &NewYear {
+                    year,
+                    source: &y.source,
+                    revision: 0,
+                    edited: false,
+                },
+                actor,
+                now,
+            )?;
+        }
+        replace_with_official(conn, actor, y, &entries, now)?;
+        Ok(())
+    })
+}
+
+/// Keeps an edited year as it is, with the newer official schedule marked as seen.
+pub fn keep_edited(
+    conn: &mut DbConnection,
+    actor: &str,
+    year: i32,
+    now: NaiveDateTime,
+) -> Result<(), ActionError> {
+    let Some(update) = official_update(conn, year)? else {
+        return Err(ActionError::field(
+            "year",
+            format!("Không có lịch chính thức mới hơn cho năm {year}."),
+        ));
+    };
+    write_tx(conn, |conn| {
+        store::set_revision(conn, year, update.revision)?;
+        audit::record(
+            conn,
+            now,
+            actor,
+            "calendar.keep_edited",
+            &year.to_string(),
+            &format!(
+                "Giữ lịch đã sửa, không áp dụng lịch chính thức bản {}",
+                update.revision
+            ),
+        )?;
+        Ok(())
+    })
 }
 
 /// Builds the calendar from what is on record.
@@ -120,12 +357,24 @@ pub fn adopt_year(
             ));
         }
         let source = if source.is_empty() {
-            "Tính theo Bộ luật Lao động 2019 (Điều 111, 112); chưa có thông báo chính thức"
-                .to_string()
+            format!(
+                "Tính theo quy định, chưa có thông báo chính thức. {}",
+                rule_sources(year).join("; ")
+            )
         } else {
             source.to_string()
         };
-        store::insert_year(conn, year, &source, actor, now)?;
+        store::insert_year(
+            conn,
+            &NewYear {
+                year,
+                source: &source,
+                revision: 0,
+                edited: true,
+            },
+            actor,
+            now,
+        )?;
         for e in rule_schedule(year) {
             if store::find_day(conn, e.date)?.is_none() {
                 store::put_day(conn, &e, actor, now)?;
@@ -174,6 +423,7 @@ pub fn set_year_source(
             ));
         }
         store::update_year_source(conn, year, source, actor, now)?;
+        store::mark_edited(conn, year)?;
         audit::record(
             conn,
             now,
@@ -241,6 +491,7 @@ pub fn put_day(
             adopt_year(conn, actor, date.year(), "", now)?;
         }
         let before = store::find_day(conn, date)?;
+        store::mark_edited(conn, date.year())?;
         store::put_day(
             conn,
             &DayEntry {
@@ -284,6 +535,7 @@ pub fn delete_day(
             return Err(ActionError::field("date", "Ngày này không có trong lịch."));
         };
         store::delete_day(conn, date)?;
+        store::mark_edited(conn, date.year())?;
         store::bump_version(conn)?;
         recompute_after_change(conn, actor, now)?;
         audit::record(
@@ -361,7 +613,12 @@ fn recompute_after_change(
     actor: &str,
     now: NaiveDateTime,
 ) -> Result<(), AppError> {
-    let Some(user) = crate::db::users::User::find_by_username(conn, actor)? else {
+    let username = if actor == SYSTEM {
+        crate::db::users::SYSTEM_USERNAME
+    } else {
+        actor
+    };
+    let Some(user) = crate::db::users::User::find_by_username(conn, username)? else {
         return Ok(());
     };
     let cal = build(conn)?;
@@ -405,11 +662,15 @@ mod tests {
     fn seed_covers_every_year_since_2015_with_a_source() {
         let file: SeedFile = serde_json::from_str(SEED).expect("seed parses");
         let years: Vec<i32> = file.years.iter().map(|y| y.year).collect();
-        assert_eq!(years, (2015..=2026).collect::<Vec<_>>());
+        assert_eq!(years, (2015..=2027).collect::<Vec<_>>());
         assert!(file
             .years
             .iter()
-            .all(|y| !y.source.is_empty() && !y.days.is_empty()));
+            .all(|y| !y.source.is_empty() && !y.days.is_empty() && y.revision >= 1));
+        // 2026 was completed with 24/11 (Nghị quyết 28/2026/QH16): a newer revision.
+        let y2026 = file.years.iter().find(|y| y.year == 2026).expect("2026");
+        assert!(y2026.revision >= 2);
+        assert!(y2026.source.contains("28/2026/QH16"));
     }
 
     #[test]
@@ -446,6 +707,59 @@ mod tests {
         // 2019, Công văn 6519/VPCP-KGVX: 31/12/2018 off for Saturday 05/01/2019.
         assert!(off("2018-12-31"));
         assert!(!off("2019-01-05"));
+    }
+
+    #[test]
+    fn culture_day_and_the_2027_schedule() {
+        let cal = seeded();
+        let off = |s: &str| !cal.is_working_day(d(s));
+        assert!(off("2026-11-24"), "Ngày Văn hóa Việt Nam 2026");
+        assert_eq!(
+            cal.day_off_reason(d("2026-11-24")).as_deref(),
+            Some("Ngày Văn hóa Việt Nam")
+        );
+        // 2027: Tết Thursday 04/02 to Wednesday 10/02, back on Thursday 11/02.
+        for day in [
+            "2027-02-04",
+            "2027-02-05",
+            "2027-02-08",
+            "2027-02-09",
+            "2027-02-10",
+        ] {
+            assert!(off(day), "{day}");
+        }
+        assert!(!off("2027-02-03"));
+        assert!(!off("2027-02-11"));
+        assert!(off("2027-09-02") && off("2027-09-03"));
+        assert!(off("2027-11-24"));
+    }
+
+    #[test]
+    fn the_rule_gives_the_tet_of_every_seeded_schedule() {
+        // Independent of the table in domain::holidays: each seeded year's Tết
+        // weekdays (bridge days swapped for a Saturday aside) against the rule.
+        let file: SeedFile = serde_json::from_str(SEED).expect("seed parses");
+        for y in &file.years {
+            let weekday = |date: &NaiveDate| date.weekday().num_days_from_monday() < 5;
+            let official: Vec<NaiveDate> = y
+                .days
+                .iter()
+                .filter(|x| {
+                    x.kind == "holiday"
+                        && x.name.starts_with("Tết Nguyên đán")
+                        && !x.name.contains("hoán đổi")
+                })
+                .map(|x| x.date)
+                .filter(weekday)
+                .collect();
+            let rule: Vec<NaiveDate> = rule_schedule(y.year)
+                .into_iter()
+                .filter(|e| e.name.starts_with("Tết Nguyên đán"))
+                .map(|e| e.date)
+                .filter(weekday)
+                .collect();
+            assert_eq!(official, rule, "{}: {}", y.year, y.source);
+        }
     }
 
     #[test]

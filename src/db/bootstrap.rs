@@ -86,8 +86,33 @@ pub fn run(
                 "Tạo tài khoản quản trị lần đầu",
             )?;
         }
+        if User::find_by_username(conn, super::users::SYSTEM_USERNAME)?.is_none() {
+            User::insert(
+                conn,
+                &NewUser {
+                    username: super::users::SYSTEM_USERNAME,
+                    full_name: super::users::SYSTEM_FULL_NAME,
+                    // Not a hash: no password can match it.
+                    password_hash: "!",
+                    role: Role::Admin.as_str(),
+                    office_id,
+                    active: false,
+                    session_epoch: 0,
+                    must_change_password: false,
+                    created_at: now,
+                    updated_at: now,
+                },
+            )?;
+        }
         crate::catalog::seed(conn, now)?;
-        crate::schedule::seed(conn, now)?;
+        let calendar = crate::schedule::seed(conn, now)?;
+        if !calendar.replaced.is_empty() || !calendar.offered.is_empty() {
+            tracing::info!(
+                replaced = ?calendar.replaced,
+                offered = ?calendar.offered,
+                "official holiday schedules updated"
+            );
+        }
         let session_secret = match secret_from_env {
             Some(s) if !s.is_empty() => s.to_string(),
             _ => settings::get_or_insert(

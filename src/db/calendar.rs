@@ -23,6 +23,10 @@ pub struct CalendarYear {
     pub source: String,
     pub updated_at: NaiveDateTime,
     pub updated_by: String,
+    /// The revision of the official schedule it holds (0: recorded by an administrator).
+    pub revision: i32,
+    /// Changed by an administrator since it was recorded.
+    pub edited: bool,
 }
 
 #[derive(Debug, Clone, Queryable, Selectable)]
@@ -63,16 +67,7 @@ pub fn load(
         .select(CalendarDay::as_select())
         .order(calendar_days::day)
         .load(conn)?;
-    let entries = days
-        .into_iter()
-        .filter_map(|d| {
-            Some(DayEntry {
-                date: d.day,
-                kind: DayKind::parse(&d.kind)?,
-                name: d.name,
-            })
-        })
-        .collect();
+    let entries = to_entries(days);
     let years: Vec<i32> = calendar_years::table
         .select(calendar_years::year)
         .load(conn)?;
@@ -108,6 +103,23 @@ pub fn days_of_year(conn: &mut DbConnection, year: i32) -> Result<Vec<CalendarDa
         .load(conn)?)
 }
 
+fn to_entries(days: Vec<CalendarDay>) -> Vec<DayEntry> {
+    days.into_iter()
+        .filter_map(|d| {
+            Some(DayEntry {
+                date: d.day,
+                kind: DayKind::parse(&d.kind)?,
+                name: d.name,
+            })
+        })
+        .collect()
+}
+
+/// The recorded days dated in `year`, as calendar entries.
+pub fn entries_of_year(conn: &mut DbConnection, year: i32) -> Result<Vec<DayEntry>, AppError> {
+    Ok(to_entries(days_of_year(conn, year)?))
+}
+
 pub fn find_day(conn: &mut DbConnection, day: NaiveDate) -> Result<Option<CalendarDay>, AppError> {
     Ok(calendar_days::table
         .find(day)
@@ -116,22 +128,82 @@ pub fn find_day(conn: &mut DbConnection, day: NaiveDate) -> Result<Option<Calend
         .optional()?)
 }
 
+/// A year put on record: an official schedule of `revision`, or (revision 0,
+/// `edited`) one an administrator recorded.
+pub struct NewYear<'a> {
+    pub year: i32,
+    pub source: &'a str,
+    pub revision: i32,
+    pub edited: bool,
+}
+
 pub fn insert_year(
     conn: &mut DbConnection,
-    year: i32,
-    source: &str,
+    new: &NewYear<'_>,
     by: &str,
     now: NaiveDateTime,
 ) -> Result<(), AppError> {
     diesel::insert_into(calendar_years::table)
         .values((
-            calendar_years::year.eq(year),
-            calendar_years::source.eq(source),
+            calendar_years::year.eq(new.year),
+            calendar_years::source.eq(new.source),
             calendar_years::updated_at.eq(now),
             calendar_years::updated_by.eq(by),
+            calendar_years::revision.eq(new.revision),
+            calendar_years::edited.eq(new.edited),
         ))
         .execute(conn)?;
     Ok(())
+}
+
+/// Replaces what a year on record says it holds (after its days were replaced).
+pub fn replace_year(
+    conn: &mut DbConnection,
+    new: &NewYear<'_>,
+    by: &str,
+    now: NaiveDateTime,
+) -> Result<(), AppError> {
+    diesel::update(calendar_years::table.find(new.year))
+        .set((
+            calendar_years::source.eq(new.source),
+            calendar_years::updated_at.eq(now),
+            calendar_years::updated_by.eq(by),
+            calendar_years::revision.eq(new.revision),
+            calendar_years::edited.eq(new.edited),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// Marks a year on record as changed by an administrator.
+pub fn mark_edited(conn: &mut DbConnection, year: i32) -> Result<(), AppError> {
+    diesel::update(calendar_years::table.find(year))
+        .set(calendar_years::edited.eq(true))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// Records that an administrator has seen official revision `revision` of a
+/// year and keeps the year as edited.
+pub fn set_revision(conn: &mut DbConnection, year: i32, revision: i32) -> Result<(), AppError> {
+    diesel::update(calendar_years::table.find(year))
+        .set(calendar_years::revision.eq(revision))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// Removes every recorded day dated in `year`.
+pub fn delete_days_of_year(conn: &mut DbConnection, year: i32) -> Result<usize, AppError> {
+    let (Some(first), Some(last)) = (
+        NaiveDate::from_ymd_opt(year, 1, 1),
+        NaiveDate::from_ymd_opt(year, 12, 31),
+    ) else {
+        return Ok(0);
+    };
+    Ok(
+        diesel::delete(calendar_days::table.filter(calendar_days::day.between(first, last)))
+            .execute(conn)?,
+    )
 }
 
 pub fn update_year_source(

@@ -689,3 +689,66 @@ impl Dossier {
             .load(conn)?)
     }
 }
+
+/// A due date moved by a calendar correction.
+#[derive(Debug, Clone, Queryable)]
+pub struct CalendarMove {
+    pub dossier_id: i64,
+    pub code: String,
+    pub applicant_name: String,
+    pub phone: String,
+    pub status: String,
+    pub at: NaiveDateTime,
+    /// The due date before the move.
+    pub before: Option<NaiveDate>,
+    pub note: String,
+    /// The due date after the move.
+    #[diesel(deserialize_as = Option<NaiveDate>)]
+    pub after: Option<NaiveDate>,
+}
+
+/// The due dates of `office_ids` moved by calendar corrections since `since`, newest first.
+pub fn calendar_moves_since(
+    conn: &mut DbConnection,
+    office_ids: &[i64],
+    since: NaiveDateTime,
+) -> Result<Vec<CalendarMove>, AppError> {
+    use super::schema::{dossier_deadlines, dossier_events, dossiers};
+    let mut moves: Vec<CalendarMove> = dossier_events::table
+        .inner_join(dossiers::table)
+        .filter(dossier_events::action.eq("recompute"))
+        .filter(dossier_events::at.ge(since))
+        .filter(dossiers::office_id.eq_any(office_ids.to_vec()))
+        .select((
+            dossiers::id,
+            dossiers::code,
+            dossiers::applicant_name,
+            dossiers::phone,
+            dossiers::status,
+            dossier_events::at,
+            dossier_events::due_date,
+            dossier_events::note,
+            dossier_events::due_date,
+        ))
+        .order(dossier_events::at.desc())
+        .limit(500)
+        .load(conn)?;
+    let ids: Vec<i64> = moves.iter().map(|m| m.dossier_id).collect();
+    let after: Vec<(i64, NaiveDateTime, NaiveDate)> = dossier_deadlines::table
+        .filter(dossier_deadlines::cause.eq("calendar"))
+        .filter(dossier_deadlines::at.ge(since))
+        .filter(dossier_deadlines::dossier_id.eq_any(ids))
+        .select((
+            dossier_deadlines::dossier_id,
+            dossier_deadlines::at,
+            dossier_deadlines::due_date,
+        ))
+        .load(conn)?;
+    for m in &mut moves {
+        m.after = after
+            .iter()
+            .find(|(id, at, _)| *id == m.dossier_id && *at == m.at)
+            .map(|(_, _, due)| *due);
+    }
+    Ok(moves)
+}

@@ -147,6 +147,8 @@ diesel::table! {
         source -> Text,
         updated_at -> Timestamp,
         updated_by -> Text,
+        revision -> Integer,
+        edited -> Bool,
     }
 }
 

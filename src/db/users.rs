@@ -31,6 +31,11 @@ impl User {
     }
 }
 
+/// The account that changes made by the system itself (official schedules
+/// arriving with an upgrade) are recorded under: inactive, no usable password.
+pub const SYSTEM_USERNAME: &str = "he-thong";
+pub const SYSTEM_FULL_NAME: &str = "Hệ thống (tự động)";
+
 #[derive(Insertable)]
 #[diesel(table_name = users)]
 pub struct NewUser<'a> {
@@ -66,6 +71,15 @@ impl User {
             .first(conn)?)
     }
 
+    /// A user an administrator may see and change: any but the system account.
+    pub fn find_editable(conn: &mut DbConnection, id: i64) -> Result<User, AppError> {
+        let user = Self::find(conn, id)?;
+        if user.username == SYSTEM_USERNAME {
+            return Err(AppError::NotFound);
+        }
+        Ok(user)
+    }
+
     pub fn find_by_username(
         conn: &mut DbConnection,
         username: &str,
@@ -99,9 +113,11 @@ impl User {
         limit: i64,
     ) -> Result<(Vec<UserRow>, i64), AppError> {
         let pattern = format!("%{}%", q.trim());
-        let filter = users::username
-            .like(pattern.clone())
-            .or(users::full_name.like(pattern));
+        let filter = users::username.ne(SYSTEM_USERNAME).and(
+            users::username
+                .like(pattern.clone())
+                .or(users::full_name.like(pattern)),
+        );
         let total = users::table
             .filter(filter.clone())
             .count()

@@ -222,6 +222,70 @@ impl Calendar {
     }
 }
 
+/// How one date differs between two versions of a schedule.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DayChange {
+    Added(DayEntry),
+    Removed(DayEntry),
+    Changed { before: DayEntry, after: DayEntry },
+}
+
+impl DayChange {
+    pub fn date(&self) -> NaiveDate {
+        match self {
+            DayChange::Added(e) | DayChange::Removed(e) => e.date,
+            DayChange::Changed { after, .. } => after.date,
+        }
+    }
+
+    /// One line in Vietnamese, e.g. "Thêm 24/11/2026 (Thứ Ba): Ngày nghỉ – Ngày Văn hóa Việt Nam".
+    pub fn describe(&self) -> String {
+        let day = |e: &DayEntry| {
+            format!(
+                "{} ({})",
+                e.date.format("%d/%m/%Y"),
+                weekday_name(e.date.weekday())
+            )
+        };
+        match self {
+            DayChange::Added(e) => format!("Thêm {}: {} – {}", day(e), e.kind.label(), e.name),
+            DayChange::Removed(e) => format!("Bỏ {}: {} – {}", day(e), e.kind.label(), e.name),
+            DayChange::Changed { before, after } => format!(
+                "Sửa {}: {} – {} thành {} – {}",
+                day(after),
+                before.kind.label(),
+                before.name,
+                after.kind.label(),
+                after.name
+            ),
+        }
+    }
+}
+
+/// The differences from `before` to `after`, in date order.
+pub fn diff_days(before: &[DayEntry], after: &[DayEntry]) -> Vec<DayChange> {
+    let old: HashMap<NaiveDate, &DayEntry> = before.iter().map(|e| (e.date, e)).collect();
+    let new: HashMap<NaiveDate, &DayEntry> = after.iter().map(|e| (e.date, e)).collect();
+    let mut changes: Vec<DayChange> = Vec::new();
+    for e in after {
+        match old.get(&e.date) {
+            None => changes.push(DayChange::Added(e.clone())),
+            Some(b) if b.kind != e.kind || b.name != e.name => changes.push(DayChange::Changed {
+                before: (*b).clone(),
+                after: e.clone(),
+            }),
+            Some(_) => {}
+        }
+    }
+    for e in before {
+        if !new.contains_key(&e.date) {
+            changes.push(DayChange::Removed(e.clone()));
+        }
+    }
+    changes.sort_by_key(DayChange::date);
+    changes
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -273,5 +337,35 @@ mod tests {
         assert!(CalendarSettings::parse("8", "07:30", "17:00").is_err());
         assert!(CalendarSettings::parse("1", "17:00", "07:30").is_err());
         assert!(CalendarSettings::parse("1", "7h", "17:00").is_err());
+    }
+
+    #[test]
+    fn schedule_differences_are_listed_by_date() {
+        let e = |date: &str, kind: DayKind, name: &str| DayEntry {
+            date: d(date),
+            kind,
+            name: name.into(),
+        };
+        let before = vec![
+            e("2026-01-01", DayKind::Holiday, "Tết Dương lịch"),
+            e("2026-08-22", DayKind::Workday, "Làm bù"),
+            e("2026-09-01", DayKind::Holiday, "Quốc khánh"),
+        ];
+        let after = vec![
+            e("2026-01-01", DayKind::Holiday, "Tết Dương lịch"),
+            e("2026-09-01", DayKind::Holiday, "Quốc khánh (ngày liền kề)"),
+            e("2026-11-24", DayKind::Holiday, "Ngày Văn hóa Việt Nam"),
+        ];
+        let changes = diff_days(&before, &after);
+        assert_eq!(changes.len(), 3);
+        assert!(matches!(&changes[0], DayChange::Removed(x) if x.date == d("2026-08-22")));
+        assert!(
+            matches!(&changes[1], DayChange::Changed { after, .. } if after.date == d("2026-09-01"))
+        );
+        assert_eq!(
+            changes[2].describe(),
+            "Thêm 24/11/2026 (Thứ Ba): Ngày nghỉ – Ngày Văn hóa Việt Nam"
+        );
+        assert!(diff_days(&after, &after).is_empty());
     }
 }

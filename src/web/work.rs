@@ -144,6 +144,34 @@ struct QueuePage {
     officer: String,
     error: String,
     ratings: super::returns::RatingSummary,
+    /// Due dates moved by a holiday-calendar change in the last 30 days: the office calls the citizen.
+    moved: Vec<MovedRow>,
+}
+
+/// A due date a calendar change moved.
+pub struct MovedRow {
+    pub code: String,
+    pub applicant: String,
+    pub phone: String,
+    pub status: &'static str,
+    pub when: String,
+    pub before: String,
+    pub after: String,
+}
+
+fn moved_rows(moves: Vec<crate::db::dossiers::CalendarMove>) -> Vec<MovedRow> {
+    moves
+        .into_iter()
+        .map(|m| MovedRow {
+            code: m.code,
+            applicant: m.applicant_name,
+            phone: m.phone,
+            status: Status::parse(&m.status).map_or("", Status::label),
+            when: format_datetime(m.at),
+            before: m.before.map(format_date).unwrap_or_default(),
+            after: m.after.map(format_date).unwrap_or_default(),
+        })
+        .collect()
 }
 
 async fn queue_page(
@@ -155,7 +183,7 @@ async fn queue_page(
 ) -> Result<HttpResponse, AppError> {
     let cal = state.calendar().await?;
     let office = staff.user.office_id;
-    let (to_assign, to_approve, in_progress, officers, names, ratings) = state
+    let (to_assign, to_approve, in_progress, officers, names, ratings, moved) = state
         .db
         .run(move |conn| {
             let visible = visible_offices(conn, office)?;
@@ -215,7 +243,20 @@ async fn queue_page(
                 .iter()
                 .map(|u| (u.id, u.full_name.clone()))
                 .collect();
-            Ok((to_assign, to_approve, in_progress, officers, names, ratings))
+            let moved = crate::db::dossiers::calendar_moves_since(
+                conn,
+                &visible,
+                now_utc() - chrono::Duration::days(30),
+            )?;
+            Ok((
+                to_assign,
+                to_approve,
+                in_progress,
+                officers,
+                names,
+                ratings,
+                moved,
+            ))
         })
         .await?;
     let status = if error.is_empty() {
@@ -240,6 +281,7 @@ async fn queue_page(
             officer,
             error,
             ratings: super::returns::summarise(&ratings),
+            moved: moved_rows(moved),
         },
     )
 }

@@ -261,6 +261,68 @@ async fn the_calendar_page_shows_a_year_and_the_catalog_fits_a_phone() {
         Some("cal-day swap")
     );
     browser.screenshot("admin-calendar-2026").await;
+    // 24/11/2026, Ngày Văn hóa Việt Nam.
+    let culture = browser
+        .client
+        .find(Locator::XPath(
+            "//table[caption='Tháng 11']//td[normalize-space()='24']",
+        ))
+        .await
+        .expect("24/11 cell");
+    assert_eq!(
+        culture.attr("title").await.expect("title").as_deref(),
+        Some("Ngày Văn hóa Việt Nam")
+    );
+
+    // 2027 (official schedule) and 2028 (by rule): Tết's weekdays off.
+    for (year, month, days, source) in [
+        (2027, "Tháng 2", ["4", "5", "8", "9", "10"], "02/10/2026"),
+        (
+            2028,
+            "Tháng 1",
+            ["24", "25", "26", "27", "28"],
+            "Chưa có lịch chính thức",
+        ),
+    ] {
+        browser
+            .client
+            .goto(&app.url(&format!("/admin/calendar?year={year}")))
+            .await
+            .expect("goto");
+        assert_eq!(
+            browser.text_of("main h1").await,
+            format!("Lịch nghỉ lễ năm {year}")
+        );
+        assert!(browser.text_of("main").await.contains(source), "{year}");
+        for day in days {
+            let cell = browser
+                .client
+                .find(Locator::XPath(&format!(
+                    "//table[caption='{month}']//td[normalize-space()='{day}']"
+                )))
+                .await
+                .expect("Tết cell");
+            assert_eq!(
+                cell.attr("class").await.expect("class").as_deref(),
+                Some("cal-day holiday"),
+                "{day} {month} {year}"
+            );
+        }
+        let back = if year == 2027 { "11" } else { "31" };
+        let cell = browser
+            .client
+            .find(Locator::XPath(&format!(
+                "//table[caption='{month}']//td[normalize-space()='{back}']"
+            )))
+            .await
+            .expect("back to work");
+        assert_eq!(
+            cell.attr("class").await.expect("class").as_deref(),
+            Some("cal-day work"),
+            "{back} {month} {year}"
+        );
+        browser.screenshot(&format!("admin-calendar-{year}")).await;
+    }
 
     // The public catalog on a phone-sized window, searched without accents.
     browser

@@ -53,17 +53,16 @@ async fn holidays_api_lists_official_schedules_and_rule_years(app: TestApp) {
         .iter()
         .any(|d| d["date"] == "2024-05-04" && d["kind"] == "workday"));
 
-    // 2027 has no published schedule yet: the Labour Code's rule.
-    let (_, v) = json(&app, "/api/v1/calendar/holidays?year=2027").await;
+    // 2028 has no published schedule yet: the Labour Code's rule.
+    let (_, v) = json(&app, "/api/v1/calendar/holidays?year=2028").await;
     assert!(v["source"].is_null());
     let days = v["days"].as_array().expect("days");
     for date in [
-        "2027-01-01",
-        "2027-02-05",
-        "2027-02-09",
-        "2027-04-16",
-        "2027-09-02",
-        "2027-09-03",
+        "2028-01-01",
+        "2028-01-24",
+        "2028-01-28",
+        "2028-09-02",
+        "2028-11-24",
     ] {
         assert!(days.iter().any(|d| d["date"] == date), "{date}");
     }
@@ -195,22 +194,22 @@ async fn calendar_corrections_apply_on_every_instance(app: TestApp) {
     let (_, again) = json(&other, q).await;
     assert_eq!(due(again), "2026-12-31");
 
-    // Adopting 2027 keeps its rule days and records the source.
+    // Adopting 2029 keeps its rule days and records the source.
     let r = app
         .post_form(
             "/admin/calendar/years",
             "/admin/calendar",
-            &[("year", "2027"), ("source", "Thông báo thử 1/TB-BNV")],
+            &[("year", "2029"), ("source", "Thông báo thử 1/TB-BNV")],
         )
         .await;
     assert_eq!(r.status().as_u16(), 303);
-    let (_, v) = json(&other, "/api/v1/calendar/holidays?year=2027").await;
+    let (_, v) = json(&other, "/api/v1/calendar/holidays?year=2029").await;
     assert_eq!(v["source"], "Thông báo thử 1/TB-BNV");
     assert!(v["days"]
         .as_array()
         .expect("days")
         .iter()
-        .any(|d| d["date"] == "2027-02-08"));
+        .any(|d| d["date"] == "2029-02-12"));
 
     // Working week settings are validated.
     let r = app

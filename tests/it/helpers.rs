@@ -252,3 +252,19 @@ pub fn link_id(html: &str, label: &str, prefix: &str) -> String {
     let end = html[start..].find('"').expect("closing quote") + start;
     html[start..end].to_string()
 }
+
+/// Runs raw SQL on a test database, as an older version of the product or an
+/// operator would have left it.
+pub fn run_sql(database_url: &str, statements: &[&str]) {
+    if database_url.starts_with("postgres") {
+        let mut conn = diesel::PgConnection::establish(database_url).expect("connect");
+        for s in statements {
+            diesel::sql_query(*s).execute(&mut conn).expect(s);
+        }
+    } else {
+        let mut conn = diesel::SqliteConnection::establish(database_url).expect("connect");
+        for s in statements {
+            diesel::sql_query(*s).execute(&mut conn).expect(s);
+        }
+    }
+}

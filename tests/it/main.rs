@@ -11,6 +11,7 @@ mod browser_processing;
 mod browser_reception;
 mod browser_returns;
 mod calendar;
+mod calendar_upgrade;
 mod catalog;
 mod cli;
 mod dossiers_api;

@@ -11,6 +11,7 @@ use crate::auth::csrf::CsrfForm;
 use crate::auth::session::push_flash;
 use crate::auth::Staff;
 use crate::domain::calendar::{weekday_name, Calendar, DayKind, RULE_YEARS};
+use crate::domain::holidays::rule_sources;
 use crate::domain::lunar::solar_to_lunar;
 use crate::domain::role::Admins;
 use crate::domain::time::{now_utc, today};
@@ -82,6 +83,12 @@ fn months(cal: &Calendar, year: i32) -> Vec<Month> {
         .collect()
 }
 
+pub struct UpdateView {
+    pub revision: i32,
+    pub source: String,
+    pub changes: Vec<String>,
+}
+
 #[derive(Template)]
 #[template(path = "admin/calendar.html")]
 struct CalendarPage {
@@ -93,6 +100,8 @@ struct CalendarPage {
     entries: Vec<EntryRow>,
     day: DayInput,
     work_week: Vec<(u32, &'static str, bool)>,
+    /// A newer official schedule for this year, which an administrator edited.
+    update: Option<UpdateView>,
     opens: String,
     closes: String,
     errors: FieldErrors,
@@ -113,9 +122,14 @@ async fn render(
 ) -> Result<HttpResponse, AppError> {
     let year = year.clamp(*RULE_YEARS.start(), *RULE_YEARS.end());
     let cal = state.calendar().await?;
-    let record = state
+    let (record, update) = state
         .db
-        .run(move |conn| crate::db::calendar::find_year(conn, year))
+        .run(move |conn| {
+            Ok((
+                crate::db::calendar::find_year(conn, year)?,
+                schedule::official_update(conn, year)?,
+            ))
+        })
         .await?;
     let entries = cal
         .entries_in_year(year)
@@ -153,13 +167,29 @@ async fn render(
             page: Layout::new(req, "Lịch nghỉ lễ", Some(&staff.user)),
             year,
             scheduled: record.is_some(),
-            source: record
-                .map(|r| r.source)
-                .unwrap_or_else(|| "Chưa có lịch chính thức: các ngày nghỉ được tính theo Bộ luật Lao động 2019 (Điều 111, 112).".into()),
+            source: record.map(|r| r.source).unwrap_or_else(|| {
+                format!(
+                    "Chưa có lịch chính thức: các ngày nghỉ được tính theo quy định. {}.",
+                    rule_sources(year).join("; ")
+                )
+            }),
+            update: update.map(|u| UpdateView {
+                revision: u.revision,
+                source: u.source,
+                changes: u.changes.iter().map(|c| c.describe()).collect(),
+            }),
             months: months(&cal, year),
             entries,
             day,
-            work_week: (1..=7).map(|n| (n, names[(n - 1) as usize], settings.work_week[(n - 1) as usize])).collect(),
+            work_week: (1..=7)
+                .map(|n| {
+                    (
+                        n,
+                        names[(n - 1) as usize],
+                        settings.work_week[(n - 1) as usize],
+                    )
+                })
+                .collect(),
             opens: settings.opens.format("%H:%M").to_string(),
             closes: settings.closes.format("%H:%M").to_string(),
             errors,
@@ -325,6 +355,67 @@ pub async fn adopt_year(
         .await?;
     let done = format!("Đã ghi nhận lịch năm {year}; hãy sửa theo thông báo chính thức.");
     year_outcome(&session, year, result, &done)
+}
+
+#[derive(Deserialize)]
+pub struct OfficialForm {
+    year: i32,
+}
+
+type YearChange =
+    fn(&mut crate::db::DbConnection, &str, i32, chrono::NaiveDateTime) -> Result<(), ActionError>;
+
+/// Runs a change of a whole year for the signed-in administrator, flashes its outcome.
+async fn change_year(
+    staff: &Staff<Admins>,
+    state: &AppState,
+    session: &Session,
+    year: i32,
+    change: YearChange,
+    done: &str,
+) -> Result<HttpResponse, AppError> {
+    let actor = staff.username.clone();
+    let result = state
+        .db
+        .run(move |conn| Ok(change(conn, &actor, year, now_utc())))
+        .await?;
+    year_outcome(session, year, result, done)
+}
+
+/// Replaces an edited year with the newer official schedule.
+#[post("/admin/calendar/years/official")]
+pub async fn adopt_official(
+    staff: Staff<Admins>,
+    state: web::Data<AppState>,
+    session: Session,
+    CsrfForm(form): CsrfForm<OfficialForm>,
+) -> Result<HttpResponse, AppError> {
+    let year = form.year;
+    let done = format!(
+        "Đã áp dụng lịch chính thức năm {year}; hạn trả của các hồ sơ đang giải quyết đã được tính lại."
+    );
+    change_year(
+        &staff,
+        &state,
+        &session,
+        year,
+        schedule::adopt_official,
+        &done,
+    )
+    .await
+}
+
+/// Keeps an edited year, marking the newer official schedule as seen.
+#[post("/admin/calendar/years/keep")]
+pub async fn keep_edited(
+    staff: Staff<Admins>,
+    state: web::Data<AppState>,
+    session: Session,
+    CsrfForm(form): CsrfForm<OfficialForm>,
+) -> Result<HttpResponse, AppError> {
+    let year = form.year;
+    let done = format!("Đã giữ lịch năm {year} như đã sửa.");
+    change_year(&staff, &state, &session, year, schedule::keep_edited, &done).await
 }
 
 #[post("/admin/calendar/years/source")]

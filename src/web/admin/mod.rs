@@ -30,6 +30,8 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .service(calendar::delete_day)
         .service(calendar::adopt_year)
         .service(calendar::year_source)
+        .service(calendar::adopt_official)
+        .service(calendar::keep_edited)
         .service(calendar::save_settings)
         .service(audit::list);
 }

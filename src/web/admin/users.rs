@@ -278,7 +278,10 @@ pub async fn edit_form(
 }
 
 async fn load_user(state: &AppState, id: i64) -> Result<User, AppError> {
-    state.db.run(move |conn| User::find(conn, id)).await
+    state
+        .db
+        .run(move |conn| User::find_editable(conn, id))
+        .await
 }
 
 #[post("/admin/users/{id}")]
