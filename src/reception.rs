@@ -10,7 +10,7 @@ use crate::db::notices::{CounterNotice, NewCounterNotice};
 use crate::db::offices::Office;
 use crate::db::procedures::{Procedure, ProcedureFull};
 use crate::db::{idempotency, is_unique_violation, sequences, write_tx, DbConnection};
-use crate::domain::applicant::DossierCode;
+use crate::domain::applicant::{code_counter_key, DossierCode, EARLIEST_RECEPTION_YEAR};
 use crate::domain::calendar::Calendar;
 use crate::domain::deadline::{compute, Deadline};
 use crate::domain::dossier::Status;
@@ -242,6 +242,11 @@ fn check_reception(
         .flatten();
     if received_at > now + Duration::seconds(CLOCK_SKEW) {
         errors.add("received_at", "Thời điểm tiếp nhận không thể ở tương lai.");
+    } else if to_local(received_at).year() < EARLIEST_RECEPTION_YEAR {
+        errors.add(
+            "received_at",
+            "Thời điểm tiếp nhận phải từ 01/01/2000 trở đi; hãy kiểm tra lại năm.",
+        );
     }
     let received_local = to_local(received_at).naive_local();
     let postal = channel == Some(Channel::Postal);
@@ -427,13 +432,7 @@ fn store(
         .map_err(|e| AppError::Internal(format!("office code {}: {e}", office.code)))?;
     let local = to_local(a.received_at);
     let day = local.date_naive();
-    let seq = sequences::next(
-        conn,
-        &format!("code:{}:{}", office.id, day.format("%Y%m%d")),
-    )?;
-    let code = DossierCode::new(office_code, day, seq as u32)
-        .map_err(|e| ActionError::field("received_at", e))?
-        .to_string();
+    let code = next_free_code(conn, office.id, &office_code, day)?;
     let year = day.year();
     let line = sequences::next(conn, &format!("register:{}:{year}", office.id))?;
     let token = random_token(18);
@@ -874,4 +873,37 @@ pub fn void(
 /// The local calendar day of a UTC time.
 pub fn local_day(utc: NaiveDateTime) -> NaiveDate {
     utc.and_utc().with_timezone(&vietnam()).date_naive()
+}
+
+/// The next code of `office` for `day`, from the day's gapless counter (keyed
+/// by the day as the code prints it). A code already taken (a dossier of an
+/// older version of the counter, or entered by hand) is skipped, never a
+/// failed reception; a counter that never ran starts after the highest code
+/// of that day already in the register.
+fn next_free_code(
+    conn: &mut DbConnection,
+    office_id: i64,
+    office_code: &OfficeCode,
+    day: NaiveDate,
+) -> Result<String, ActionError> {
+    let key = code_counter_key(office_id, day);
+    if sequences::current(conn, &key)? == 0 {
+        let prefix = format!("{office_code}-{}-", day.format("%y%m%d"));
+        let highest = Dossier::highest_sequence_with_prefix(conn, &prefix)?;
+        if highest > 0 {
+            sequences::start_at(conn, &key, highest)?;
+        }
+    }
+    loop {
+        let seq = sequences::next(conn, &key)?;
+        let seq = u32::try_from(seq)
+            .map_err(|_| AppError::Internal(format!("counter {key} overflow")))?;
+        let code = DossierCode::new(office_code.clone(), day, seq)
+            .map_err(|e| ActionError::field("received_at", e))?
+            .to_string();
+        if Dossier::find_by_code(conn, &code)?.is_none() {
+            return Ok(code);
+        }
+        tracing::warn!(counter = %key, "dossier code already taken, skipped");
+    }
 }

@@ -247,8 +247,17 @@ pub fn ship(
     match result {
         Ok(Ok(s)) => Ok(s),
         Ok(Err(e)) | Err(Failed::Lines(e)) => Err(e),
-        Err(Failed::App(e)) => Err(vec![e.to_string()]),
+        Err(Failed::App(e)) => Err(system_failure(e, "shipment")),
     }
+}
+
+/// The message for a batch the database refused: the cause is logged, never shown.
+fn system_failure(e: AppError, what: &str) -> Vec<String> {
+    tracing::error!(error = %e, what, "batch failed");
+    vec![
+        "Hệ thống chưa ghi được, chưa có dòng nào được lưu. Vui lòng thử lại; nếu vẫn lỗi, báo quản trị hệ thống."
+            .into(),
+    ]
 }
 
 use chrono::Datelike;
@@ -299,6 +308,9 @@ struct Outcome {
     note: String,
 }
 
+/// The most lines one delivery file may carry.
+const MAX_LINES: usize = 5_000;
+
 fn column(headers: &[String], names: &[&str]) -> Option<usize> {
     headers.iter().position(|h| names.contains(&h.as_str()))
 }
@@ -316,15 +328,21 @@ fn parse_when(raw: &str) -> Option<NaiveDateTime> {
         "%Y-%m-%d %H:%M:%S",
     ] {
         if let Ok(t) = NaiveDateTime::parse_from_str(s, f) {
-            return Some(t);
+            return Some(t).filter(in_bounds);
         }
     }
     for f in ["%d/%m/%Y", "%Y-%m-%d"] {
         if let Ok(d) = NaiveDate::parse_from_str(s, f) {
-            return Some(d.and_time(NaiveTime::from_hms_opt(12, 0, 0).expect("noon")));
+            return Some(d.and_time(NaiveTime::from_hms_opt(12, 0, 0).expect("noon")))
+                .filter(in_bounds);
         }
     }
     None
+}
+
+/// Dates of a delivery file lie within the years any date of the product does.
+fn in_bounds(t: &NaiveDateTime) -> bool {
+    (crate::domain::applicant::EARLIEST_RECEPTION_YEAR..=2200).contains(&t.year())
 }
 
 /// Reads the file: a header row, then one line per item. Columns (any
@@ -383,6 +401,21 @@ fn read_outcomes(bytes: &[u8]) -> Result<Vec<Outcome>, Vec<String>> {
         };
         if record.iter().all(|c| c.trim().is_empty()) {
             continue;
+        }
+        if record
+            .iter()
+            .any(|c| c.chars().any(crate::domain::text::is_control))
+        {
+            errors.push(format!(
+                "Dòng {line}: có ký tự điều khiển không hợp lệ (ví dụ ký tự NUL)."
+            ));
+            continue;
+        }
+        if out.len() + errors.len() >= MAX_LINES {
+            errors.push(format!(
+                "Tệp có quá {MAX_LINES} dòng; chia thành nhiều tệp nhỏ hơn."
+            ));
+            break;
         }
         let get = |c: Option<usize>| {
             c.and_then(|c| record.get(c))
@@ -509,7 +542,7 @@ pub fn import_outcomes(
     match result {
         Ok(r) => Ok(r),
         Err(Failed::Lines(e)) => Err(e),
-        Err(Failed::App(e)) => Err(vec![e.to_string()]),
+        Err(Failed::App(e)) => Err(system_failure(e, "postal import")),
     }
 }
 
@@ -525,6 +558,22 @@ mod tests {
         assert!(o[0].delivered && !o[1].delivered);
         assert_eq!(o[1].note, "Không có người nhận");
         assert!(o[0].at.is_some());
+    }
+
+    #[test]
+    fn absurd_dates_and_control_characters_are_reported_not_crashed_on() {
+        for file in [
+            "Số hiệu;Kết quả;Ngày phát\nEB001VN;Đã phát;01/01/-262143\n",
+            "Số hiệu;Kết quả;Ngày phát\nEB001VN;Đã phát;31/12/+262142 10:00\n",
+            "Số hiệu;Kết quả;Ngày phát\nEB001VN;Đã phát;01/01/1800\n",
+        ] {
+            let e = read_outcomes(file.as_bytes()).err().expect("refused");
+            assert!(e[0].contains("không đúng dạng"), "{e:?}");
+        }
+        let e = read_outcomes("Số hiệu;Kết quả;Ghi chú\nEB\u{0}1;Chuyển hoàn;x\n".as_bytes())
+            .err()
+            .expect("refused");
+        assert!(e[0].contains("ký tự điều khiển"), "{e:?}");
     }
 
     #[test]

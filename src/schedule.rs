@@ -62,12 +62,33 @@ impl SeedYear {
     }
 }
 
+impl SeedFile {
+    /// The official days dated in `y`'s year: its own, and those of other
+    /// years' schedules dated in it (31/12 swapped for the next year's Saturday).
+    fn days_in(&self, y: &SeedYear) -> Result<Vec<DayEntry>, AppError> {
+        let mut days: Vec<DayEntry> = y
+            .entries()?
+            .into_iter()
+            .filter(|e| e.date.year() == y.year)
+            .collect();
+        for other in self.years.iter().filter(|o| o.year != y.year) {
+            for e in other.entries()? {
+                if e.date.year() == y.year && !days.iter().any(|d| d.date == e.date) {
+                    days.push(e);
+                }
+            }
+        }
+        days.sort_by_key(|e| e.date);
+        Ok(days)
+    }
+}
+
 fn seed_file() -> Result<SeedFile, AppError> {
     serde_json::from_str(SEED).map_err(|e| AppError::Startup(format!("seed/holidays.json: {e}")))
 }
 
 /// Who changes the calendar when the seed does (audit entries, history lines).
-pub const SYSTEM: &str = "hệ thống";
+pub const SYSTEM: &str = crate::db::users::SYSTEM_USERNAME;
 
 /// What seeding the official schedules did on this start.
 #[derive(Debug, Default, PartialEq, Eq)]
@@ -86,7 +107,8 @@ pub struct SeedOutcome {
 /// dossiers' due dates recomputed as for any calendar correction.
 pub fn seed(conn: &mut DbConnection, now: NaiveDateTime) -> Result<SeedOutcome, AppError> {
     let mut outcome = SeedOutcome::default();
-    for y in seed_file()?.years {
+    let file = seed_file()?;
+    for y in &file.years {
         let entries = y.entries()?;
         match store::find_year(conn, y.year)? {
             None => {
@@ -110,13 +132,21 @@ pub fn seed(conn: &mut DbConnection, now: NaiveDateTime) -> Result<SeedOutcome, 
                     }
                     store::bump_version(conn)?;
                     recompute_after_change(conn, SYSTEM, now)?;
+                    audit::record(
+                        conn,
+                        now,
+                        SYSTEM,
+                        "calendar.official_add",
+                        &y.year.to_string(),
+                        &format!("Lịch chính thức bản {}: {}", y.revision, y.source),
+                    )?;
                     Ok::<(), AppError>(())
                 })?;
                 outcome.added.push(y.year);
             }
             Some(stored) if stored.revision < y.revision && !stored.edited => {
                 write_tx(conn, |conn| {
-                    replace_with_official(conn, SYSTEM, &y, &entries, now)
+                    replace_with_official(conn, SYSTEM, &file, y, &entries, now)
                 })?;
                 tracing::info!(
                     year = y.year,
@@ -144,22 +174,22 @@ pub fn seed(conn: &mut DbConnection, now: NaiveDateTime) -> Result<SeedOutcome, 
 fn replace_with_official(
     conn: &mut DbConnection,
     actor: &str,
+    file: &SeedFile,
     y: &SeedYear,
     entries: &[DayEntry],
     now: NaiveDateTime,
 ) -> Result<(), AppError> {
     let before = store::entries_of_year(conn, y.year)?;
-    let in_year: Vec<DayEntry> = entries
-        .iter()
-        .filter(|e| e.date.year() == y.year)
-        .cloned()
-        .collect();
+    let in_year = file.days_in(y)?;
     let changes = diff_days(&before, &in_year);
     store::delete_days_of_year(conn, y.year)?;
-    for e in entries {
+    for e in &in_year {
+        store::put_day(conn, e, actor, now)?;
+    }
+    for e in entries.iter().filter(|e| e.date.year() != y.year) {
         // Days of the schedule dated in another year (a Saturday worked in
         // late December) do not overwrite that year's record.
-        if e.date.year() == y.year || store::find_day(conn, e.date)?.is_none() {
+        if store::find_day(conn, e.date)?.is_none() {
             store::put_day(conn, e, actor, now)?;
         }
     }
@@ -221,23 +251,20 @@ pub fn official_update(
     let Some(stored) = store::find_year(conn, year)? else {
         return Ok(None);
     };
-    let Some(y) = seed_file()?
+    let file = seed_file()?;
+    let Some(y) = file
         .years
-        .into_iter()
+        .iter()
         .find(|y| y.year == year && y.revision > stored.revision)
     else {
         return Ok(None);
     };
-    let official: Vec<DayEntry> = y
-        .entries()?
-        .into_iter()
-        .filter(|e| e.date.year() == year)
-        .collect();
+    let official = file.days_in(y)?;
     let changes = diff_days(&store::entries_of_year(conn, year)?, &official);
     Ok(Some(OfficialUpdate {
         year,
         revision: y.revision,
-        source: y.source,
+        source: y.source.clone(),
         changes,
     }))
 }
@@ -276,7 +303,7 @@ pub fn adopt_official(
                 now,
             )?;
         }
-        replace_with_official(conn, actor, y, &entries, now)?;
+        replace_with_official(conn, actor, &file, y, &entries, now)?;
         Ok(())
     })
 }
@@ -370,7 +397,8 @@ pub fn adopt_year(
                 year,
                 source: &source,
                 revision: 0,
-                edited: true,
+                // The rule's days: an official schedule may replace them.
+                edited: false,
             },
             actor,
             now,
@@ -613,12 +641,8 @@ fn recompute_after_change(
     actor: &str,
     now: NaiveDateTime,
 ) -> Result<(), AppError> {
-    let username = if actor == SYSTEM {
-        crate::db::users::SYSTEM_USERNAME
-    } else {
-        actor
-    };
-    let Some(user) = crate::db::users::User::find_by_username(conn, username)? else {
+    // The system's own changes are recorded under its account, named as `SYSTEM`.
+    let Some(user) = crate::db::users::User::find_by_username(conn, actor)? else {
         return Ok(());
     };
     let cal = build(conn)?;

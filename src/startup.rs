@@ -75,6 +75,9 @@ impl Application {
                 .app_data(state.clone())
                 .app_data(crate::web::api::json_config())
                 .app_data(crate::web::api::query_config())
+                .wrap(actix_web::middleware::from_fn(
+                    crate::web::input_guard::refuse_control_characters,
+                ))
                 .wrap(
                     SessionMiddleware::builder(CookieSessionStore::default(), key.clone())
                         .cookie_name("motcua_session".to_string())

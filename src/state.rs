@@ -12,6 +12,8 @@ pub struct AppState {
     pub config: Config,
     /// Verified against when a username does not exist (equal timing).
     pub dummy_hash: String,
+    /// Password checks, bounded and outside the database pool.
+    pub hashing: crate::auth::password::Hashing,
     /// The calendar with the version it was built from.
     calendar: RwLock<Option<(String, Arc<Calendar>)>>,
 }
@@ -22,6 +24,9 @@ impl AppState {
             db,
             config,
             dummy_hash,
+            hashing: crate::auth::password::Hashing::new(
+                std::thread::available_parallelism().map_or(2, |n| n.get()),
+            ),
             calendar: RwLock::new(None),
         }
     }

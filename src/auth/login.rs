@@ -2,8 +2,7 @@
 
 use chrono::NaiveDateTime;
 
-use super::password;
-use super::throttle::{address_key, address_wait_after, user_key, wait_after};
+use super::throttle::{address_delay, address_key, never_blocked, user_key, wait_after};
 use crate::db::login_failures;
 use crate::db::users::User;
 use crate::domain::time::now_utc;
@@ -25,6 +24,8 @@ impl From<AppError> for LoginError {
 }
 
 /// Verifies the credentials; counts failures per username and per address.
+/// The database is used before and after the password check, never held
+/// during it: argon2 runs on the blocking pool, a bounded number at a time.
 pub async fn attempt(
     state: &AppState,
     username: &str,
@@ -32,45 +33,56 @@ pub async fn attempt(
     address: &str,
 ) -> Result<User, LoginError> {
     let username = username.trim().to_lowercase();
-    let password_typed = password_typed.to_string();
     let ukey = user_key(&username);
     let akey = address_key(address);
-    let dummy = state.dummy_hash.clone();
-    let outcome = state
+    let (ukey2, akey2) = (ukey.clone(), akey.clone());
+    let (blocked, address_failures, user) = state
         .db
         .run(move |conn| {
             let now = now_utc();
-            let blocked = [
-                login_failures::blocked_until(conn, &ukey, now)?,
-                login_failures::blocked_until(conn, &akey, now)?,
-            ]
-            .into_iter()
-            .flatten()
-            .max();
-            if let Some(until) = blocked {
-                return Ok(Err(LoginError::Blocked(until)));
-            }
-            let user = User::find_by_username(conn, &username)?;
-            // Verify even for an unknown user, so timing does not reveal which names exist.
-            let hash = user
-                .as_ref()
-                .map(|u| u.password_hash.as_str())
-                .unwrap_or(&dummy);
-            let ok = password::verify(&password_typed, hash);
-            match user {
-                Some(u) if ok && u.active => {
-                    login_failures::clear(conn, &ukey)?;
-                    Ok(Ok(u))
-                }
-                _ => {
-                    let now = now_utc();
-                    let n = login_failures::record_failure(conn, &ukey, now, wait_after)?;
-                    login_failures::record_failure(conn, &akey, now, address_wait_after)?;
-                    tracing::info!(failures = n, "login refused");
-                    Ok(Err(LoginError::Wrong))
-                }
-            }
+            Ok((
+                login_failures::blocked_until(conn, &ukey2, now)?,
+                login_failures::recent_failures(conn, &akey2, now)?,
+                User::find_by_username(conn, &username)?,
+            ))
         })
         .await?;
-    outcome
+    if let Some(until) = blocked {
+        return Err(LoginError::Blocked(until));
+    }
+    // An address that keeps failing is slowed, never locked out.
+    if let Some(delay) = address_delay(address_failures) {
+        actix_web::rt::time::sleep(delay).await;
+    }
+    // Verify even for an unknown user, so timing does not reveal which names exist.
+    let hash = user
+        .as_ref()
+        .map(|u| u.password_hash.clone())
+        .unwrap_or_else(|| state.dummy_hash.clone());
+    let ok = state.hashing.verify(password_typed, &hash).await?;
+    match user {
+        Some(u) if ok && u.active => {
+            state
+                .db
+                .run(move |conn| {
+                    login_failures::clear(conn, &ukey)?;
+                    login_failures::clear(conn, &akey)
+                })
+                .await?;
+            Ok(u)
+        }
+        _ => {
+            let n = state
+                .db
+                .run(move |conn| {
+                    let now = now_utc();
+                    let n = login_failures::record_failure(conn, &ukey, now, wait_after)?;
+                    login_failures::record_failure(conn, &akey, now, never_blocked)?;
+                    Ok(n)
+                })
+                .await?;
+            tracing::info!(failures = n, "login refused");
+            Err(LoginError::Wrong)
+        }
+    }
 }

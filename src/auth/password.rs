@@ -1,5 +1,6 @@
 //! Argon2id password hashes and random secrets.
 
+use crate::error::AppError;
 use argon2::password_hash::rand_core::OsRng;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::{Algorithm, Argon2, Params, Version};
@@ -65,6 +66,34 @@ pub fn generate() -> String {
         .collect();
     // Always a digit and a letter, so the generated password passes the policy.
     format!("{}-{}7", &body[..8], &body[8..15])
+}
+
+/// Password hashing and checking off the async workers and outside the
+/// database pool, at most a few at once, so that a burst of logins cannot
+/// hold every connection or every core.
+pub struct Hashing {
+    slots: tokio::sync::Semaphore,
+}
+
+impl Hashing {
+    pub fn new(concurrent: usize) -> Hashing {
+        Hashing {
+            slots: tokio::sync::Semaphore::new(concurrent.max(1)),
+        }
+    }
+
+    /// Whether `password` matches `stored`.
+    pub async fn verify(&self, password: &str, stored: &str) -> Result<bool, AppError> {
+        let _slot = self
+            .slots
+            .acquire()
+            .await
+            .map_err(|e| AppError::Internal(format!("hashing slots: {e}")))?;
+        let (password, stored) = (password.to_string(), stored.to_string());
+        actix_web::web::block(move || verify(&password, &stored))
+            .await
+            .map_err(|e| AppError::Internal(format!("password check failed: {e}")))
+    }
 }
 
 #[cfg(test)]

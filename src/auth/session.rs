@@ -67,11 +67,23 @@ pub fn logout(session: &Session) {
     session.purge();
 }
 
+/// A flash message's longest text: the session lives in a cookie (4 KB).
+const FLASH_MAX_CHARS: usize = 300;
+/// The most flash messages kept at once.
+const FLASH_MAX: usize = 3;
+
 pub fn push_flash(session: &Session, kind: &str, text: &str) {
     let mut all: Vec<Flash> = session.get(FLASH).ok().flatten().unwrap_or_default();
+    let mut text: String = text.chars().take(FLASH_MAX_CHARS).collect();
+    if text.chars().count() < text.len() && text.chars().count() == FLASH_MAX_CHARS {
+        text.push('…');
+    }
+    if all.len() >= FLASH_MAX {
+        all.remove(0);
+    }
     all.push(Flash {
         kind: kind.to_string(),
-        text: text.to_string(),
+        text,
     });
     let _ = session.insert(FLASH, all);
 }

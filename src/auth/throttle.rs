@@ -1,14 +1,27 @@
-//! How long repeated wrong passwords make a username wait.
+//! What repeated wrong passwords cost. Wrong passwords must cost the guesser,
+//! not the staff:
+//! - a username that keeps failing waits, from 30 s doubling to at most
+//!   5 minutes, and its count is forgotten 15 minutes after its last failure;
+//! - an address that keeps failing (a spray over many usernames, or an office
+//!   behind one NAT or reverse proxy) is slowed, a few seconds per attempt at
+//!   most, but never locked out: staff typing their right password from the
+//!   same address still get in, and a success clears the address's count.
 
 use chrono::Duration;
 
-/// Free attempts before waiting starts.
+/// Free attempts of a username before waiting starts.
 pub const FREE_ATTEMPTS: i32 = 5;
-/// The longest wait.
-pub const MAX_WAIT_SECONDS: i64 = 15 * 60;
+/// The longest wait of a username.
+pub const MAX_WAIT_SECONDS: i64 = 5 * 60;
+/// Failures older than this (since the last one) are forgotten.
+pub const FORGET_AFTER_MINUTES: i64 = 15;
+/// Free attempts from one address before its attempts are slowed.
+pub const FREE_ATTEMPTS_PER_ADDRESS: i32 = 20;
+/// The longest delay of one attempt from a failing address.
+pub const MAX_ADDRESS_DELAY_MS: i64 = 4_000;
 
-/// The wait after the `failures`-th consecutive wrong password: none for the
-/// first five, then 30 s doubling each time, at most 15 minutes.
+/// The wait after the `failures`-th consecutive wrong password of a username:
+/// none for the first five, then 30 s doubling each time, at most 5 minutes.
 pub fn wait_after(failures: i32) -> Option<Duration> {
     if failures < FREE_ATTEMPTS {
         return None;
@@ -18,28 +31,21 @@ pub fn wait_after(failures: i32) -> Option<Duration> {
     Some(Duration::seconds(seconds))
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn waits_grow_then_cap() {
-        assert_eq!(wait_after(1), None);
-        assert_eq!(wait_after(4), None);
-        assert_eq!(wait_after(5), Some(Duration::seconds(30)));
-        assert_eq!(wait_after(6), Some(Duration::seconds(60)));
-        assert_eq!(wait_after(9), Some(Duration::seconds(480)));
-        assert_eq!(wait_after(10), Some(Duration::seconds(MAX_WAIT_SECONDS)));
-        assert_eq!(wait_after(1000), Some(Duration::seconds(MAX_WAIT_SECONDS)));
-    }
+/// An address is never blocked (see the module's note).
+pub fn never_blocked(_failures: i32) -> Option<Duration> {
+    None
 }
 
-/// Free attempts from one address before it waits (a spray over many usernames).
-pub const FREE_ATTEMPTS_PER_ADDRESS: i32 = 20;
-
-/// The wait after the `failures`-th wrong password from one address.
-pub fn address_wait_after(failures: i32) -> Option<Duration> {
-    wait_after(failures - (FREE_ATTEMPTS_PER_ADDRESS - FREE_ATTEMPTS))
+/// How long an attempt from an address with `failures` recent wrong passwords
+/// is held before it is checked: nothing for the first 20, then 250 ms
+/// doubling, at most 4 s.
+pub fn address_delay(failures: i32) -> Option<std::time::Duration> {
+    if failures < FREE_ATTEMPTS_PER_ADDRESS {
+        return None;
+    }
+    let doublings = (failures - FREE_ATTEMPTS_PER_ADDRESS).min(10) as u32;
+    let ms = (250_i64 << doublings).min(MAX_ADDRESS_DELAY_MS);
+    Some(std::time::Duration::from_millis(ms as u64))
 }
 
 /// The throttle key of a username.
@@ -53,13 +59,32 @@ pub fn address_key(address: &str) -> String {
 }
 
 #[cfg(test)]
-mod address_tests {
+mod tests {
     use super::*;
 
     #[test]
-    fn addresses_get_more_free_attempts() {
-        assert_eq!(address_wait_after(19), None);
-        assert_eq!(address_wait_after(20), Some(Duration::seconds(30)));
+    fn waits_grow_then_cap_at_five_minutes() {
+        assert_eq!(wait_after(1), None);
+        assert_eq!(wait_after(4), None);
+        assert_eq!(wait_after(5), Some(Duration::seconds(30)));
+        assert_eq!(wait_after(6), Some(Duration::seconds(60)));
+        assert_eq!(wait_after(8), Some(Duration::seconds(240)));
+        assert_eq!(wait_after(9), Some(Duration::seconds(MAX_WAIT_SECONDS)));
+        assert_eq!(wait_after(1000), Some(Duration::seconds(MAX_WAIT_SECONDS)));
+    }
+
+    #[test]
+    fn addresses_are_slowed_never_blocked() {
+        assert_eq!(address_delay(19), None);
+        assert_eq!(
+            address_delay(20),
+            Some(std::time::Duration::from_millis(250))
+        );
+        assert_eq!(
+            address_delay(10_000),
+            Some(std::time::Duration::from_millis(4_000))
+        );
+        assert_eq!(never_blocked(1_000_000), None);
         assert_ne!(user_key("a"), address_key("a"));
     }
 }

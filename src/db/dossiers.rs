@@ -234,7 +234,7 @@ const OPEN: [&str; 4] = [
 ];
 
 /// `%`, `_` and `\\` typed in a search match themselves.
-fn like_escape(s: &str) -> String {
+pub fn like_escape(s: &str) -> String {
     s.replace('\\', "\\\\")
         .replace('%', "\\%")
         .replace('_', "\\_")
@@ -331,6 +331,27 @@ impl Dossier {
             .select(Dossier::as_select())
             .first(conn)
             .optional()?)
+    }
+
+    /// The highest sequence number among the codes starting with `prefix`
+    /// (`<office>-<YYMMDD>-`), 0 when there is none.
+    pub fn highest_sequence_with_prefix(
+        conn: &mut DbConnection,
+        prefix: &str,
+    ) -> Result<i64, AppError> {
+        let codes: Vec<String> = dossiers::table
+            .filter(
+                dossiers::code
+                    .like(format!("{}%", like_escape(prefix)))
+                    .escape('\\'),
+            )
+            .select(dossiers::code)
+            .load(conn)?;
+        Ok(codes
+            .iter()
+            .filter_map(|c| c.strip_prefix(prefix)?.parse::<i64>().ok())
+            .max()
+            .unwrap_or(0))
     }
 
     pub fn find_by_token(
@@ -693,6 +714,7 @@ impl Dossier {
 /// A due date moved by a calendar correction.
 #[derive(Debug, Clone, Queryable)]
 pub struct CalendarMove {
+    pub event_id: i64,
     pub dossier_id: i64,
     pub code: String,
     pub applicant_name: String,
@@ -701,13 +723,13 @@ pub struct CalendarMove {
     pub at: NaiveDateTime,
     /// The due date before the move.
     pub before: Option<NaiveDate>,
-    pub note: String,
     /// The due date after the move.
     #[diesel(deserialize_as = Option<NaiveDate>)]
     pub after: Option<NaiveDate>,
 }
 
-/// The due dates of `office_ids` moved by calendar corrections since `since`, newest first.
+/// The due dates of `office_ids` moved by calendar corrections since `since`,
+/// newest first (at most 1,000).
 pub fn calendar_moves_since(
     conn: &mut DbConnection,
     office_ids: &[i64],
@@ -720,6 +742,7 @@ pub fn calendar_moves_since(
         .filter(dossier_events::at.ge(since))
         .filter(dossiers::office_id.eq_any(office_ids.to_vec()))
         .select((
+            dossier_events::id,
             dossiers::id,
             dossiers::code,
             dossiers::applicant_name,
@@ -727,28 +750,36 @@ pub fn calendar_moves_since(
             dossiers::status,
             dossier_events::at,
             dossier_events::due_date,
-            dossier_events::note,
             dossier_events::due_date,
         ))
-        .order(dossier_events::at.desc())
-        .limit(500)
+        .order(dossier_events::id.desc())
+        .limit(1000)
         .load(conn)?;
     let ids: Vec<i64> = moves.iter().map(|m| m.dossier_id).collect();
-    let after: Vec<(i64, NaiveDateTime, NaiveDate)> = dossier_deadlines::table
+    // Each move wrote one event and one `calendar` computation, in the same
+    // order: the k-th of a dossier's events goes with its k-th computation.
+    let computed: Vec<(i64, NaiveDate)> = dossier_deadlines::table
         .filter(dossier_deadlines::cause.eq("calendar"))
         .filter(dossier_deadlines::at.ge(since))
         .filter(dossier_deadlines::dossier_id.eq_any(ids))
-        .select((
-            dossier_deadlines::dossier_id,
-            dossier_deadlines::at,
-            dossier_deadlines::due_date,
-        ))
+        .select((dossier_deadlines::dossier_id, dossier_deadlines::due_date))
+        .order(dossier_deadlines::id.asc())
         .load(conn)?;
-    for m in &mut moves {
-        m.after = after
-            .iter()
-            .find(|(id, at, _)| *id == m.dossier_id && *at == m.at)
-            .map(|(_, _, due)| *due);
+    let mut by_dossier: std::collections::HashMap<i64, Vec<NaiveDate>> =
+        std::collections::HashMap::new();
+    for (id, due) in computed {
+        by_dossier.entry(id).or_default().push(due);
     }
+    moves.sort_by_key(|m| m.event_id);
+    let mut seen: std::collections::HashMap<i64, usize> = std::collections::HashMap::new();
+    for m in &mut moves {
+        let k = seen.entry(m.dossier_id).or_default();
+        m.after = by_dossier
+            .get(&m.dossier_id)
+            .and_then(|v| v.get(*k))
+            .copied();
+        *k += 1;
+    }
+    moves.reverse();
     Ok(moves)
 }

@@ -37,3 +37,15 @@ pub fn current(conn: &mut DbConnection, name: &str) -> Result<i64, AppError> {
         .optional()?
         .unwrap_or(0))
 }
+
+/// Creates the counter `name` at `value` (the next number is `value + 1`),
+/// when it does not exist yet; inside the caller's write transaction.
+pub fn start_at(conn: &mut DbConnection, name: &str, value: i64) -> Result<(), AppError> {
+    if current(conn, name)? == 0 {
+        diesel::delete(sequences::table.find(name)).execute(conn)?;
+        diesel::insert_into(sequences::table)
+            .values((sequences::name.eq(name), sequences::value.eq(value)))
+            .execute(conn)?;
+    }
+    Ok(())
+}

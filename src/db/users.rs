@@ -33,7 +33,8 @@ impl User {
 
 /// The account that changes made by the system itself (official schedules
 /// arriving with an upgrade) are recorded under: inactive, no usable password.
-pub const SYSTEM_USERNAME: &str = "he-thong";
+/// A name no administrator can give (`Username::parse` refuses it).
+pub const SYSTEM_USERNAME: &str = "hệ thống";
 pub const SYSTEM_FULL_NAME: &str = "Hệ thống (tự động)";
 
 #[derive(Insertable)]
@@ -194,6 +195,7 @@ impl User {
         Ok(users::table
             .inner_join(offices::table)
             .filter(users::id.eq(id))
+            .filter(users::username.ne(SYSTEM_USERNAME))
             .select((User::as_select(), super::offices::Office::as_select()))
             .first(conn)
             .optional()?)

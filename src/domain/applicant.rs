@@ -2,7 +2,7 @@
 
 use std::fmt;
 
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 
 use super::office::OfficeCode;
 
@@ -99,7 +99,10 @@ pub fn parse_email(raw: &str) -> Result<Option<String>, &'static str> {
 }
 
 /// `<office identifier>-<YYMMDD>-<NNNN>`: the receiving office, the date of
-/// reception, and the sequence number within that office and day from 0001.
+/// reception, and the sequence number within that office and day from 0001,
+/// at least four digits (10000 follows 9999). The code prints two digits of
+/// the year: reception times start on 01/01/2000 (`EARLIEST_RECEPTION_YEAR`),
+/// so a code's day is read in 2000-2099.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DossierCode {
     pub office: OfficeCode,
@@ -109,8 +112,11 @@ pub struct DossierCode {
 
 impl DossierCode {
     pub fn new(office: OfficeCode, date: NaiveDate, sequence: u32) -> Result<Self, &'static str> {
-        if !(1..=9999).contains(&sequence) {
-            return Err("Số thứ tự hồ sơ trong ngày từ 0001 đến 9999.");
+        if sequence == 0 {
+            return Err("Số thứ tự hồ sơ trong ngày bắt đầu từ 0001.");
+        }
+        if !(EARLIEST_RECEPTION_YEAR..EARLIEST_RECEPTION_YEAR + 100).contains(&date.year()) {
+            return Err("Ngày tiếp nhận phải từ 01/01/2000.");
         }
         Ok(DossierCode {
             office,
@@ -128,7 +134,8 @@ impl DossierCode {
         else {
             return Err(BAD);
         };
-        if seq.len() != 4
+        if !(4..=9).contains(&seq.len())
+            || (seq.len() > 4 && seq.starts_with('0'))
             || day.len() != 6
             || !seq.chars().chain(day.chars()).all(|c| c.is_ascii_digit())
         {
@@ -139,6 +146,15 @@ impl DossierCode {
         let sequence: u32 = seq.parse().map_err(|_| BAD)?;
         DossierCode::new(office, date, sequence).map_err(|_| BAD)
     }
+}
+
+/// The first year a dossier can be received in: codes print the year in two digits.
+pub const EARLIEST_RECEPTION_YEAR: i32 = 2000;
+
+/// The key of the counter that numbers an office's dossiers of one day: the
+/// day as the code prints it, so that two dates printing alike share numbers.
+pub fn code_counter_key(office_id: i64, date: NaiveDate) -> String {
+    format!("code:{office_id}:{}", date.format("%y%m%d"))
 }
 
 impl fmt::Display for DossierCode {
@@ -208,7 +224,7 @@ mod tests {
     fn dossier_codes_round_trip() {
         let office = OfficeCode::parse("000.00.12.H34").expect("office");
         let date = NaiveDate::from_ymd_opt(2026, 11, 25).expect("date");
-        let code = DossierCode::new(office, date, 1).expect("code");
+        let code = DossierCode::new(office.clone(), date, 1).expect("code");
         assert_eq!(code.to_string(), "000.00.12.H34-261125-0001");
         assert_eq!(DossierCode::parse("000.00.12.H34-261125-0001"), Ok(code));
         assert!(DossierCode::new(OfficeCode::parse("X1").expect("o"), date, 0).is_err());
@@ -218,8 +234,20 @@ mod tests {
             "000.00.12.H34-261345-0001",
             "-261125-0001",
             "A-B-C",
+            "000.00.12.H34-261125-01234",
         ] {
             assert!(DossierCode::parse(bad).is_err(), "{bad}");
         }
+        // 10000 follows 9999 (DOMAIN.md): five digits, read back.
+        let big = DossierCode::new(office.clone(), date, 10_000).expect("code");
+        assert_eq!(big.to_string(), "000.00.12.H34-261125-10000");
+        assert_eq!(DossierCode::parse("000.00.12.H34-261125-10000"), Ok(big));
+        // The code prints two digits of the year: 1926 would read as 2026.
+        let slip = NaiveDate::from_ymd_opt(1926, 12, 1).expect("date");
+        assert!(DossierCode::new(office, slip, 1).is_err());
+        assert_eq!(
+            code_counter_key(7, slip),
+            code_counter_key(7, NaiveDate::from_ymd_opt(2026, 12, 1).expect("date"))
+        );
     }
 }

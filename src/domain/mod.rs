@@ -10,6 +10,7 @@ pub mod office;
 pub mod procedure;
 pub mod reception;
 pub mod role;
+pub mod text;
 pub mod time;
 pub mod user;
 pub mod workflow;

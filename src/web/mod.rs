@@ -10,6 +10,7 @@ pub mod dossier_view;
 pub mod dossiers;
 pub mod health;
 pub mod home;
+pub mod input_guard;
 pub mod layout;
 pub mod login;
 pub mod notices;

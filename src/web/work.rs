@@ -143,9 +143,18 @@ struct QueuePage {
     officers: Vec<OfficerChoice>,
     officer: String,
     error: String,
+    /// The outcome of a bulk assignment, shown from the request (never stored
+    /// in the cookie, which a long list of failures would overflow).
+    assigned: Option<Assigned>,
     ratings: super::returns::RatingSummary,
     /// Due dates moved by a holiday-calendar change in the last 30 days: the office calls the citizen.
     moved: Vec<MovedRow>,
+}
+
+/// What a bulk assignment did.
+pub struct Assigned {
+    pub done: usize,
+    pub failures: Vec<String>,
 }
 
 /// A due date a calendar change moved.
@@ -180,6 +189,7 @@ async fn queue_page(
     state: &AppState,
     officer: String,
     error: String,
+    assigned: Option<Assigned>,
 ) -> Result<HttpResponse, AppError> {
     let cal = state.calendar().await?;
     let office = staff.user.office_id;
@@ -259,7 +269,7 @@ async fn queue_page(
             ))
         })
         .await?;
-    let status = if error.is_empty() {
+    let status = if error.is_empty() && assigned.is_none() {
         StatusCode::OK
     } else {
         StatusCode::UNPROCESSABLE_ENTITY
@@ -280,6 +290,7 @@ async fn queue_page(
                 .collect(),
             officer,
             error,
+            assigned,
             ratings: super::returns::summarise(&ratings),
             moved: moved_rows(moved),
         },
@@ -292,7 +303,7 @@ pub async fn queue(
     staff: Staff<Leaders>,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, AppError> {
-    queue_page(&req, &staff, &state, String::new(), String::new()).await
+    queue_page(&req, &staff, &state, String::new(), String::new(), None).await
 }
 
 /// Assigns every ticked dossier (`pick` = `code:version`) to one officer,
@@ -326,6 +337,7 @@ pub async fn assign_many(
             &state,
             officer,
             "Chọn chuyên viên được phân công.".into(),
+            None,
         )
         .await;
     }
@@ -336,6 +348,7 @@ pub async fn assign_many(
             &state,
             officer,
             "Đánh dấu ít nhất một hồ sơ để phân công.".into(),
+            None,
         )
         .await;
     }
@@ -381,16 +394,22 @@ pub async fn assign_many(
             Ok((done, failures))
         })
         .await?;
-    let session = req.get_session();
-    if done > 0 {
-        push_flash(&session, "success", &format!("Đã phân công {done} hồ sơ."));
-    }
-    if !failures.is_empty() {
+    if failures.is_empty() {
         push_flash(
-            &session,
-            "error",
-            &format!("Chưa phân công được: {}", failures.join("; ")),
+            &req.get_session(),
+            "success",
+            &format!("Đã phân công {done} hồ sơ."),
         );
+        return Ok(see_other("/phan-cong"));
     }
-    Ok(see_other("/phan-cong"))
+    // Failures can be many and long: shown on the page answering this request.
+    queue_page(
+        &req,
+        &staff,
+        &state,
+        String::new(),
+        String::new(),
+        Some(Assigned { done, failures }),
+    )
+    .await
 }

@@ -3,7 +3,7 @@
 
 use serde_json::Value;
 
-use crate::helpers::{run_sql, start, test_config, TestApp};
+use crate::helpers::{revert_last_migration, run_sql, start, test_config, TestApp};
 use crate::on_both_backends;
 use crate::processing::{dossier, new_dossier, team};
 
@@ -11,6 +11,7 @@ on_both_backends!(
     due_dates_count_culture_day_and_tet_2027,
     a_newer_official_schedule_reaches_an_existing_installation,
     an_edited_year_is_offered_the_official_schedule,
+    the_upgrade_tells_edited_years_from_untouched_ones,
 );
 
 async fn due(app: &TestApp, received_at: &str, n: u32) -> Value {
@@ -233,4 +234,65 @@ async fn an_edited_year_is_offered_the_official_schedule(app: TestApp) {
         )
         .await;
     assert_eq!(r.status().as_u16(), 303);
+}
+
+async fn the_upgrade_tells_edited_years_from_untouched_ones(app: TestApp) {
+    let url = app.database_url.clone();
+    // The database as the previous release left it: 2026 without 24/11, no
+    // 2027; an administrator removed the swapped 02/05/2025 and retitled 2024.
+    revert_last_migration(&url);
+    run_sql(
+        &url,
+        &[
+            "DELETE FROM calendar_days WHERE day = '2026-11-24'",
+            "DELETE FROM calendar_days WHERE day BETWEEN '2027-01-01' AND '2027-12-31'",
+            "DELETE FROM calendar_years WHERE year = 2027",
+            "DELETE FROM calendar_days WHERE day = '2025-05-02'",
+            "INSERT INTO audit_events (at, actor, action, subject, detail) VALUES \
+             ('2026-03-01 08:00:00', 'admin', 'calendar.delete_day', '02/05/2025', 'Bỏ')",
+            "UPDATE calendar_years SET source = 'Thông báo 5015/TB-LĐTBXH (bản sửa)', \
+             updated_by = 'admin' WHERE year = 2024",
+            "INSERT INTO audit_events (at, actor, action, subject, detail) VALUES \
+             ('2026-03-01 08:00:00', 'admin', 'calendar.year_source', '2024', 'x')",
+            "UPDATE settings SET value = 'old-calendar' WHERE key = 'calendar.version'",
+        ],
+    );
+    let upgraded = start(test_config(&url));
+    let days = |v: &Value| -> Vec<String> {
+        v["days"]
+            .as_array()
+            .expect("days")
+            .iter()
+            .map(|d| d["date"].as_str().unwrap_or_default().to_string())
+            .collect()
+    };
+    let get = |year: i32| {
+        let upgraded = &upgraded;
+        async move {
+            let (_, body) = upgraded
+                .get_text(&format!("/api/v1/calendar/holidays?year={year}"))
+                .await;
+            serde_json::from_str::<Value>(&body).expect("json")
+        }
+    };
+    // 2026 untouched: replaced by revision 2; 2027 added.
+    assert!(days(&get(2026).await).contains(&"2026-11-24".to_string()));
+    let y2027 = get(2027).await;
+    assert!(y2027["source"]
+        .as_str()
+        .expect("2027 on record")
+        .contains("02/10/2026"));
+    // 2025 edited: the administrator's removal stands.
+    assert!(!days(&get(2025).await).contains(&"2025-05-02".to_string()));
+    // No offer where the revision did not change.
+    upgraded.login_admin().await;
+    for year in [2024, 2025] {
+        let (_, page) = upgraded
+            .get_text(&format!("/admin/calendar?year={year}"))
+            .await;
+        assert!(!page.contains("Đã có lịch chính thức mới hơn"), "{year}");
+    }
+    let (_, audit) = upgraded.get_text("/admin/audit").await;
+    assert!(audit.contains("calendar.official_add"));
+    assert!(audit.contains("calendar.official_update"));
 }

@@ -268,3 +268,18 @@ pub fn run_sql(database_url: &str, statements: &[&str]) {
         }
     }
 }
+
+/// Takes the database back before the newest migration, as the previous
+/// release left it.
+pub fn revert_last_migration(database_url: &str) {
+    use diesel_migrations::MigrationHarness;
+    if database_url.starts_with("postgres") {
+        let mut conn = diesel::PgConnection::establish(database_url).expect("connect");
+        conn.revert_last_migration(motcua::db::POSTGRES_MIGRATIONS)
+            .expect("revert");
+    } else {
+        let mut conn = diesel::SqliteConnection::establish(database_url).expect("connect");
+        conn.revert_last_migration(motcua::db::SQLITE_MIGRATIONS)
+            .expect("revert");
+    }
+}

@@ -4,9 +4,16 @@
 -- year on the next start and is only offered for an edited one.
 ALTER TABLE calendar_years ADD COLUMN revision INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE calendar_years ADD COLUMN edited BOOLEAN NOT NULL DEFAULT FALSE;
-UPDATE calendar_years SET revision = 1 WHERE updated_by = 'hệ thống';
+-- Every year 2015-2026 on record came from the first seed.
+UPDATE calendar_years SET revision = 1 WHERE year BETWEEN 2015 AND 2026;
+-- Edited: a day put or removed, or the source changed, by an administrator
+-- (every such correction is audited; a year adopted by rule is not edited).
 UPDATE calendar_years SET edited = TRUE
-WHERE updated_by <> 'hệ thống'
-   OR EXISTS (SELECT 1 FROM calendar_days d
-              WHERE d.updated_by <> 'hệ thống'
-                AND EXTRACT(YEAR FROM d.day) = calendar_years.year);
+WHERE EXISTS (SELECT 1 FROM audit_events a
+              WHERE a.action IN ('calendar.put_day', 'calendar.delete_day')
+                AND substr(a.subject, 7, 4) = CAST(calendar_years.year AS TEXT))
+   OR EXISTS (SELECT 1 FROM audit_events a
+              WHERE a.action = 'calendar.year_source'
+                AND a.subject = CAST(calendar_years.year AS TEXT));
+-- The leader's list of due dates moved by calendar changes.
+CREATE INDEX dossier_events_action_at_idx ON dossier_events(action, at);

@@ -1,2 +1,3 @@
+DROP INDEX dossier_events_action_at_idx;
 ALTER TABLE calendar_years DROP COLUMN edited;
 ALTER TABLE calendar_years DROP COLUMN revision;
