@@ -7,6 +7,9 @@ pub const DEFAULT_BIND: &str = "127.0.0.1:8080";
 pub const DEFAULT_PUBLIC_URL: &str = "http://127.0.0.1:8080";
 pub const DEFAULT_PLACE: &str = "Nha Trang";
 
+/// The shortest session key accepted from the environment.
+pub const MIN_SECRET_KEY_CHARS: usize = 32;
+
 #[derive(Debug, Clone)]
 pub struct Config {
     /// `DATABASE_URL`: `postgres://...`, or a SQLite path (default `data/motcua.sqlite3`).
@@ -81,7 +84,7 @@ impl Config {
                 "MOTCUA_PUBLIC_URL phải bắt đầu bằng http:// hoặc https://, không phải {public_url}"
             ));
         }
-        Ok(Config {
+        let config = Config {
             database_url: var("DATABASE_URL").unwrap_or_else(|| DEFAULT_DATABASE_URL.to_string()),
             bind,
             public_url,
@@ -95,7 +98,27 @@ impl Config {
                 .map(|p| p.trim().to_string())
                 .filter(|p| !p.is_empty())
                 .unwrap_or_else(|| DEFAULT_PLACE.to_string()),
-        })
+        };
+        config.check()?;
+        Ok(config)
+    }
+
+    /// Refuses secrets that would weaken the installation: a short session
+    /// key, a first administrator password outside the password policy.
+    pub fn check(&self) -> Result<(), String> {
+        if let Some(key) = self.secret_key.as_deref().filter(|k| !k.is_empty()) {
+            if key.chars().count() < MIN_SECRET_KEY_CHARS {
+                return Err(format!(
+                    "MOTCUA_SECRET_KEY phải dài ít nhất {MIN_SECRET_KEY_CHARS} ký tự ngẫu nhiên \
+                     (ví dụ tạo bằng lệnh: openssl rand -base64 48); bỏ trống để hệ thống tự tạo."
+                ));
+            }
+        }
+        if let Some(p) = self.admin_password.as_deref().filter(|p| !p.is_empty()) {
+            crate::domain::user::NewPassword::parse(p)
+                .map_err(|m| format!("MOTCUA_ADMIN_PASSWORD không dùng được: {m}"))?;
+        }
+        Ok(())
     }
 
     /// Cookies are `Secure` when citizens and staff reach the app over HTTPS.

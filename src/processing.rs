@@ -168,6 +168,15 @@ fn plan(action: Action, input: &ActionInput, today: NaiveDate) -> Result<Plan, A
                 note,
             }
         }
+        Action::RequestSupplement
+            if input.missing.len() > crate::domain::reception::MAX_DOCUMENT_LINES =>
+        {
+            e.add("missing", crate::domain::reception::too_many_documents());
+            Plan::RequestSupplement {
+                missing: Vec::new(),
+                note,
+            }
+        }
         Action::RequestSupplement => {
             let missing: Vec<DocumentLine> = input
                 .missing
@@ -417,30 +426,24 @@ pub fn act(
         let mut assignee_after = d.assignee_id;
         let note = match &plan {
             Plan::Assign { officer, note } => {
-                let Some(user) = User::find_by_username(conn, officer)? else {
-                    return Err(invalid(
-                        "officer",
-                        format!("Không có cán bộ tên đăng nhập {officer}."),
-                    ));
+                // One answer for an unknown name, another office's user or
+                // one who may not process: nothing about other users leaks.
+                let user = match User::find_by_username(conn, officer)? {
+                    Some(u)
+                        if u.active
+                            && u.role() == Some(Role::Officer)
+                            && Office::subtree_ids(conn, u.office_id)?.contains(&d.office_id) =>
+                    {
+                        u
+                    }
+                    _ => {
+                        return Err(invalid(
+                            "officer",
+                            "Không có chuyên viên xử lý đang hoạt động với tên đăng nhập này \
+                             trong đơn vị giải quyết hồ sơ.",
+                        ))
+                    }
                 };
-                if !user.active || user.role() != Some(Role::Officer) {
-                    return Err(invalid(
-                        "officer",
-                        format!(
-                            "{} không phải chuyên viên xử lý đang hoạt động.",
-                            user.full_name
-                        ),
-                    ));
-                }
-                if !Office::subtree_ids(conn, user.office_id)?.contains(&d.office_id) {
-                    return Err(invalid(
-                        "officer",
-                        format!(
-                            "{} không thuộc đơn vị giải quyết hồ sơ này.",
-                            user.full_name
-                        ),
-                    ));
-                }
                 if d.assignee_id == Some(user.id) {
                     return Err(invalid(
                         "officer",
@@ -707,13 +710,18 @@ pub fn act(
                     .into_iter()
                     .find(|o| o.id != d.id)
                 {
-                    return Err(invalid(
-                        "tracking_number",
+                    // Another office's dossier is not named.
+                    let message = if other.office_id == d.office_id {
                         format!(
                             "Số hiệu {tracking} đang dùng cho hồ sơ {} đang chuyển phát.",
                             other.code
-                        ),
-                    ));
+                        )
+                    } else {
+                        format!(
+                            "Số hiệu {tracking} đang dùng cho một bưu gửi khác đang chuyển phát."
+                        )
+                    };
+                    return Err(invalid("tracking_number", message));
                 }
                 changes.tracking_number = Some(Some(tracking.clone()));
                 changes.postage = Some(*postage);

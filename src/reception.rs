@@ -109,6 +109,10 @@ fn find_procedure(conn: &mut DbConnection, code: &str) -> Result<Option<Procedur
 }
 
 fn check_documents(lines: &[DocumentInput], errors: &mut FieldErrors) -> Vec<DocumentLine> {
+    if lines.len() > crate::domain::reception::MAX_DOCUMENT_LINES {
+        errors.add("documents", crate::domain::reception::too_many_documents());
+        return Vec::new();
+    }
     lines
         .iter()
         .enumerate()

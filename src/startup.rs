@@ -26,6 +26,7 @@ pub struct Application {
 
 /// Opens the database, migrates and seeds it (once across instances).
 pub fn prepare_database(config: &Config) -> Result<(Db, bootstrap::Bootstrapped), AppError> {
+    config.check().map_err(AppError::Startup)?;
     let db = Db::connect(&config.database_url)?;
     let cost = config.hash_cost;
     let boot = {

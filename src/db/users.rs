@@ -113,11 +113,13 @@ impl User {
         offset: i64,
         limit: i64,
     ) -> Result<(Vec<UserRow>, i64), AppError> {
-        let pattern = format!("%{}%", q.trim());
+        // `%`, `_` and `\` typed in the search match themselves.
+        let pattern = format!("%{}%", super::dossiers::like_escape(q.trim()));
         let filter = users::username.ne(SYSTEM_USERNAME).and(
             users::username
                 .like(pattern.clone())
-                .or(users::full_name.like(pattern)),
+                .escape('\\')
+                .or(users::full_name.like(pattern).escape('\\')),
         );
         let total = users::table
             .filter(filter.clone())

@@ -215,6 +215,14 @@ pub fn missing_required(listed: &[ListedDocument], received: &[DocumentLine]) ->
 }
 
 /// Checks a document line as typed; `field` names it in messages.
+/// The most document lines one dossier or one supplement request may list.
+pub const MAX_DOCUMENT_LINES: usize = 100;
+
+/// The message when a list is longer than `MAX_DOCUMENT_LINES`.
+pub fn too_many_documents() -> String {
+    format!("Tối đa {MAX_DOCUMENT_LINES} dòng giấy tờ; gộp các giấy tờ cùng loại vào một dòng.")
+}
+
 pub fn check_document(
     name: &str,
     form: &str,

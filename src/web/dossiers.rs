@@ -99,6 +99,8 @@ pub struct ListQuery {
     page: Option<i64>,
 }
 
+/// The list by status (`?trang_thai=`). A search by name, ID number or phone
+/// is posted (`search`), so that personal data never travels in a URL.
 #[get("/ho-so")]
 pub async fn list(
     req: HttpRequest,
@@ -106,7 +108,35 @@ pub async fn list(
     state: web::Data<AppState>,
     query: web::Query<ListQuery>,
 ) -> Result<HttpResponse, AppError> {
-    let q = query.q.clone().unwrap_or_default().trim().to_string();
+    let query = query.into_inner();
+    search_page(&req, &staff, &state, query).await
+}
+
+/// A search from the header box or the search page.
+#[post("/ho-so")]
+pub async fn search(
+    req: HttpRequest,
+    staff: Staff<DossierReaders>,
+    state: web::Data<AppState>,
+    CsrfForm(form): CsrfForm<ListQuery>,
+) -> Result<HttpResponse, AppError> {
+    search_page(&req, &staff, &state, form).await
+}
+
+async fn search_page(
+    req: &HttpRequest,
+    staff: &Staff<DossierReaders>,
+    state: &AppState,
+    query: ListQuery,
+) -> Result<HttpResponse, AppError> {
+    let q: String = query
+        .q
+        .clone()
+        .unwrap_or_default()
+        .trim()
+        .chars()
+        .take(200)
+        .collect();
     let status = query
         .trang_thai
         .clone()
@@ -144,10 +174,8 @@ pub async fn list(
             )));
         }
     }
-    let mut base = format!("/ho-so?q={}", urlencode(&q));
-    if !status.is_empty() {
-        base.push_str(&format!("&trang_thai={status}"));
-    }
+    // Page links carry the status only; a search pages by posting its words.
+    let base = format!("/ho-so?trang_thai={status}");
     let office = staff.user.office_id;
     let requested = query.page;
     let (q2, s2) = (q.clone(), status.clone());
@@ -170,7 +198,7 @@ pub async fn list(
     html(
         StatusCode::OK,
         &ListPage {
-            page: Layout::new(&req, "Tìm hồ sơ", Some(&staff.user)),
+            page: Layout::new(req, "Tìm hồ sơ", Some(&staff.user)),
             q,
             status,
             statuses: status_options(),

@@ -47,6 +47,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .service(reception::submit)
         .service(notices::show)
         .service(dossiers::list)
+        .service(dossiers::search)
         .service(dossiers::done)
         .service(dossiers::receipt)
         .service(dossiers::applicant_form)
@@ -64,6 +65,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .service(register::csv)
         .service(status::by_token)
         .service(returns::counter)
+        .service(returns::counter_search)
         .service(returns::rate)
         .service(returns::return_record)
         .service(returns::postal)
@@ -93,6 +95,9 @@ pub fn security_headers() -> DefaultHeaders {
         .add(("X-Content-Type-Options", "nosniff"))
         .add(("X-Frame-Options", "DENY"))
         .add(("Referrer-Policy", "same-origin"))
+        // Staff pages and exports show personal data: no copy in any cache
+        // (assets set their own caching, which this default does not replace).
+        .add(("Cache-Control", "no-store"))
         .add((
             "Content-Security-Policy",
             "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; \
@@ -108,7 +113,7 @@ pub async fn log_request(
 ) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
     let started = Instant::now();
     let method = req.method().to_string();
-    let path = req.path().to_string();
+    let path = loggable_path(req.path());
     let result = next.call(req).await;
     let elapsed_ms = started.elapsed().as_secs_f64() * 1000.0;
     match &result {
@@ -125,6 +130,14 @@ pub async fn log_request(
         }
     }
     result
+}
+
+/// The path as logged: a status page's token is a key to a citizen's dossier.
+fn loggable_path(path: &str) -> String {
+    match path.strip_prefix("/tra-cuu/") {
+        Some(rest) if !rest.is_empty() => "/tra-cuu/…".to_string(),
+        _ => path.chars().take(200).collect(),
+    }
 }
 
 /// The client's address: the peer, or the proxy's `X-Forwarded-For` when trusted.

@@ -37,6 +37,15 @@ impl Pager {
         (self.page > 1).then(|| self.link(self.page - 1))
     }
 
+    /// The previous and next page numbers, for lists paged by posting a form.
+    pub fn prev_page(&self) -> Option<i64> {
+        (self.page > 1).then_some(self.page - 1)
+    }
+
+    pub fn next_page(&self) -> Option<i64> {
+        (self.page < self.pages()).then_some(self.page + 1)
+    }
+
     pub fn next(&self) -> Option<String> {
         (self.page < self.pages()).then(|| self.link(self.page + 1))
     }

@@ -105,7 +105,34 @@ pub async fn counter(
     state: web::Data<AppState>,
     query: web::Query<CounterQuery>,
 ) -> Result<HttpResponse, AppError> {
-    let q = query.q.clone().unwrap_or_default().trim().to_string();
+    counter_page(&req, &staff, &state, query.into_inner()).await
+}
+
+/// A code typed or a receipt's QR link scanned: posted, so that the link's
+/// token never lands in a URL.
+#[post("/tra-ket-qua")]
+pub async fn counter_search(
+    req: HttpRequest,
+    staff: Staff<Receivers>,
+    state: web::Data<AppState>,
+    CsrfForm(form): CsrfForm<CounterQuery>,
+) -> Result<HttpResponse, AppError> {
+    counter_page(&req, &staff, &state, form).await
+}
+
+async fn counter_page(
+    req: &HttpRequest,
+    staff: &Staff<Receivers>,
+    state: &AppState,
+    query: CounterQuery,
+) -> Result<HttpResponse, AppError> {
+    let q: String = query
+        .q
+        .unwrap_or_default()
+        .trim()
+        .chars()
+        .take(300)
+        .collect();
     let office = staff.user.office_id;
     let q2 = q.clone();
     let (found, ready) = state
@@ -141,7 +168,7 @@ pub async fn counter(
             StatusCode::NOT_FOUND
         },
         &CounterPage {
-            page: Layout::new(&req, "Trả kết quả", Some(&staff.user)),
+            page: Layout::new(req, "Trả kết quả", Some(&staff.user)),
             q,
             message,
             ready: ready_rows(ready),
@@ -709,6 +736,8 @@ pub async fn shipment_print(
 }
 
 const UPLOAD_LIMIT: usize = 1024 * 1024;
+/// The form has two fields (`csrf_token`, `file`); a few more are tolerated.
+const UPLOAD_FIELDS: usize = 8;
 
 /// Imports delivery outcomes from the postal operator's CSV file
 /// (multipart: `csrf_token`, `file`). All lines or none.
@@ -721,15 +750,23 @@ pub async fn import(
 ) -> Result<HttpResponse, AppError> {
     let mut token = None;
     let mut file = Vec::new();
+    let (mut fields, mut total) = (0, 0);
     while let Some(item) = payload.next().await {
         let mut field =
             item.map_err(|_| AppError::BadRequest("Không đọc được tệp gửi lên.".into()))?;
+        fields += 1;
+        if fields > UPLOAD_FIELDS {
+            return Err(AppError::BadRequest(
+                "Biểu mẫu gửi lên có quá nhiều trường.".into(),
+            ));
+        }
         let name = field.name().unwrap_or("").to_string();
         let mut bytes = Vec::new();
         while let Some(chunk) = field.next().await {
             let chunk =
                 chunk.map_err(|_| AppError::BadRequest("Không đọc được tệp gửi lên.".into()))?;
-            if bytes.len() + chunk.len() > UPLOAD_LIMIT {
+            total += chunk.len();
+            if bytes.len() + chunk.len() > UPLOAD_LIMIT || total > UPLOAD_LIMIT + 64 * 1024 {
                 return Err(AppError::BadRequest("Tệp quá lớn (tối đa 1 MiB).".into()));
             }
             bytes.extend_from_slice(&chunk);
