@@ -426,9 +426,11 @@ async fn personal_data_stays_out_of_urls_and_caches(app: TestApp) {
 async fn lists_and_uploads_have_limits(app: TestApp) {
     let t = team(&app).await;
     let mut body = valid_body();
-    let many: Vec<Value> = (0..101)
-        .map(|i| json!({"name": format!("Giấy tờ {i}"), "form": "copy", "count": 1}))
-        .collect();
+    // The procedure's two required papers and 99 more: 101 lines.
+    let mut many: Vec<Value> = body["documents"].as_array().expect("documents").clone();
+    many.extend(
+        (0..99).map(|i| json!({"name": format!("Giấy tờ {i}"), "form": "copy", "count": 1})),
+    );
     body["documents"] = json!(many);
     let r = post_dossier(&app, &t.reception, &body, None).await;
     assert_eq!(r.status().as_u16(), 422);
@@ -512,7 +514,8 @@ async fn lists_and_uploads_have_limits(app: TestApp) {
 /// Text a person, a scanner or a fuzzer might send.
 fn nasty_text() -> impl Strategy<Value = String> {
     proptest::prop_oneof![
-        "[\\x00-\\x1f\\x7f]{1,5}",
+        "\\PC{0,10}\\x00\\PC{0,10}",
+        "[\\x01-\\x08\\x0b\\x0c\\x0e-\\x1f\\x7f\\u{80}-\\u{9f}]{1,5}",
         "\\PC{0,40}",
         "[a-zA-Z0-9 %_\\\\'\";<>&=+-]{0,60}",
         proptest::collection::vec(proptest::char::any(), 0..30)
