@@ -511,6 +511,9 @@ async fn lists_and_uploads_have_limits(app: TestApp) {
     assert!(!list.contains("chuyenvien"), "% matches only a %");
 }
 
+/// Who posts, where, the page giving the CSRF token, and the fields.
+type FormCase<'a> = (&'a TestApp, &'a str, &'a str, Vec<(&'a str, &'a str)>);
+
 /// Text a person, a scanner or a fuzzer might send.
 fn nasty_text() -> impl Strategy<Value = String> {
     proptest::prop_oneof![
@@ -539,7 +542,7 @@ async fn random_text_anywhere_never_gives_a_500(app: TestApp) {
             assert!(status < 500, "case {case}, {what}: {status} for {s:?}");
         };
         // Forms (with a valid CSRF token), each text field in turn.
-        let forms: [(&TestApp, &str, &str, Vec<(&str, &str)>); 8] = [
+        let forms: [FormCase; 8] = [
             (
                 &anonymous,
                 "/login",
