@@ -212,7 +212,7 @@ pub fn reset_password(
     write_tx(conn, |conn| {
         let user = User::find_editable(conn, id)?;
         User::set_password(conn, id, &password_hash, true, now)?;
-        crate::db::login_failures::clear(conn, &crate::auth::throttle::user_key(&user.username))?;
+        crate::db::login_failures::clear_user(conn, &user.username)?;
         audit::record(
             conn,
             now,
@@ -235,10 +235,10 @@ pub fn change_own_password(
     confirm: &str,
     now: NaiveDateTime,
 ) -> Result<i32, ActionError> {
-    use crate::auth::throttle::{user_key, wait_after};
+    use crate::auth::throttle::{password_change_key, wait_after};
     use crate::db::login_failures;
     let user = User::find(conn, id)?;
-    let key = user_key(&user.username);
+    let key = password_change_key(&user.username);
     let mut errors = FieldErrors::new();
     // Guesses at the current password count like wrong logins.
     if let Some(until) = login_failures::blocked_until(conn, &key, now)? {

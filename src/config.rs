@@ -103,8 +103,8 @@ impl Config {
         Ok(config)
     }
 
-    /// Refuses secrets that would weaken the installation: a short session
-    /// key, a first administrator password outside the password policy.
+    /// Refuses a session key that would weaken the installation. (The first
+    /// administrator's password is checked when it is used, on the first start.)
     pub fn check(&self) -> Result<(), String> {
         if let Some(key) = self.secret_key.as_deref().filter(|k| !k.is_empty()) {
             if key.chars().count() < MIN_SECRET_KEY_CHARS {
@@ -113,10 +113,6 @@ impl Config {
                      (ví dụ tạo bằng lệnh: openssl rand -base64 48); bỏ trống để hệ thống tự tạo."
                 ));
             }
-        }
-        if let Some(p) = self.admin_password.as_deref().filter(|p| !p.is_empty()) {
-            crate::domain::user::NewPassword::parse(p)
-                .map_err(|m| format!("MOTCUA_ADMIN_PASSWORD không dùng được: {m}"))?;
         }
         Ok(())
     }

@@ -310,6 +310,8 @@ struct Outcome {
 
 /// The most lines one delivery file may carry.
 const MAX_LINES: usize = 5_000;
+/// The most line errors reported at once.
+const MAX_ERRORS: usize = 100;
 
 fn column(headers: &[String], names: &[&str]) -> Option<usize> {
     headers.iter().position(|h| names.contains(&h.as_str()))
@@ -392,6 +394,13 @@ fn read_outcomes(bytes: &[u8]) -> Result<Vec<Outcome>, Vec<String>> {
     let mut out = Vec::new();
     for (i, record) in reader.records().enumerate() {
         let line = i + 2;
+        if i >= MAX_LINES || errors.len() >= MAX_ERRORS {
+            errors.push(format!(
+                "Dừng đọc ở dòng {line}: tệp có quá {MAX_LINES} dòng hoặc quá {MAX_ERRORS} lỗi; \
+                 sửa các lỗi trên hoặc chia thành nhiều tệp nhỏ hơn."
+            ));
+            break;
+        }
         let record = match record {
             Ok(r) => r,
             Err(e) => {
@@ -410,12 +419,6 @@ fn read_outcomes(bytes: &[u8]) -> Result<Vec<Outcome>, Vec<String>> {
                 "Dòng {line}: có ký tự điều khiển không hợp lệ (ví dụ ký tự NUL)."
             ));
             continue;
-        }
-        if out.len() + errors.len() >= MAX_LINES {
-            errors.push(format!(
-                "Tệp có quá {MAX_LINES} dòng; chia thành nhiều tệp nhỏ hơn."
-            ));
-            break;
         }
         let get = |c: Option<usize>| {
             c.and_then(|c| record.get(c))

@@ -2,9 +2,13 @@
 
 use chrono::NaiveDateTime;
 
-use super::throttle::{address_delay, address_key, never_blocked, user_key, wait_after};
+use super::throttle::{
+    address_delay, address_key, never_blocked, user_at_address_key, user_key, username_delay,
+    wait_after, MAX_KEY_PART,
+};
 use crate::db::login_failures;
 use crate::db::users::User;
+use crate::db::{retry_on_conflict, write_tx};
 use crate::domain::time::now_utc;
 use crate::error::AppError;
 use crate::state::AppState;
@@ -23,9 +27,12 @@ impl From<AppError> for LoginError {
     }
 }
 
-/// Verifies the credentials; counts failures per username and per address.
-/// The database is used before and after the password check, never held
-/// during it: argon2 runs on the blocking pool, a bounded number at a time.
+/// Verifies the credentials; counts attempts per username at the address
+/// (the count that blocks), per username and per address (counts that slow).
+/// Every attempt is counted before its password is checked, so attempts sent
+/// in parallel cannot slip past a block; a success clears them. The database
+/// is never held during the check: argon2 runs on the blocking pool, a
+/// bounded number at a time.
 pub async fn attempt(
     state: &AppState,
     username: &str,
@@ -33,25 +40,47 @@ pub async fn attempt(
     address: &str,
 ) -> Result<User, LoginError> {
     let username = username.trim().to_lowercase();
+    let address: String = address.chars().take(MAX_KEY_PART).collect();
+    if username.is_empty() || username.chars().count() > MAX_KEY_PART {
+        // No account has such a name: nothing worth counting.
+        return Err(LoginError::Wrong);
+    }
+    let pair_key = user_at_address_key(&username, &address);
     let ukey = user_key(&username);
-    let akey = address_key(address);
-    let (ukey2, akey2) = (ukey.clone(), akey.clone());
-    let (blocked, address_failures, user) = state
+    let akey = address_key(&address);
+    let keys = (pair_key.clone(), ukey.clone(), akey.clone());
+    let counted = state
         .db
         .run(move |conn| {
             let now = now_utc();
-            Ok((
-                login_failures::blocked_until(conn, &ukey2, now)?,
-                login_failures::recent_failures(conn, &akey2, now)?,
-                User::find_by_username(conn, &username)?,
-            ))
+            let counted = retry_on_conflict(conn, |conn| {
+                write_tx(conn, |conn| {
+                    let pair = login_failures::count_attempt(conn, &keys.0, now, wait_after)?;
+                    if pair.blocked_until.is_some() {
+                        return Ok((pair, 0, 0));
+                    }
+                    let user = login_failures::count_attempt(conn, &keys.1, now, never_blocked)?;
+                    let addr = login_failures::count_attempt(conn, &keys.2, now, never_blocked)?;
+                    Ok((pair, user.failures, addr.failures))
+                })
+            })?;
+            let user = User::find_by_username(conn, &username)?;
+            Ok((counted, user))
         })
         .await?;
-    if let Some(until) = blocked {
+    let ((pair, user_failures, address_failures), user) = counted;
+    if let Some(until) = pair.blocked_until {
         return Err(LoginError::Blocked(until));
     }
-    // An address that keeps failing is slowed, never locked out.
-    if let Some(delay) = address_delay(address_failures) {
+    // A username or an address that keeps failing is slowed, never locked out.
+    let delay = [
+        username_delay(user_failures - 1),
+        address_delay(address_failures - 1),
+    ]
+    .into_iter()
+    .flatten()
+    .max();
+    if let Some(delay) = delay {
         actix_web::rt::time::sleep(delay).await;
     }
     // Verify even for an unknown user, so timing does not reveal which names exist.
@@ -65,6 +94,7 @@ pub async fn attempt(
             state
                 .db
                 .run(move |conn| {
+                    login_failures::clear(conn, &pair_key)?;
                     login_failures::clear(conn, &ukey)?;
                     login_failures::clear(conn, &akey)
                 })
@@ -72,16 +102,11 @@ pub async fn attempt(
             Ok(u)
         }
         _ => {
-            let n = state
+            state
                 .db
-                .run(move |conn| {
-                    let now = now_utc();
-                    let n = login_failures::record_failure(conn, &ukey, now, wait_after)?;
-                    login_failures::record_failure(conn, &akey, now, never_blocked)?;
-                    Ok(n)
-                })
+                .run(|conn| login_failures::delete_old(conn, now_utc()))
                 .await?;
-            tracing::info!(failures = n, "login refused");
+            tracing::info!(failures = pair.failures, "login refused");
             Err(LoginError::Wrong)
         }
     }

@@ -67,17 +67,26 @@ pub fn logout(session: &Session) {
     session.purge();
 }
 
-/// A flash message's longest text: the session lives in a cookie (4 KB).
-const FLASH_MAX_CHARS: usize = 300;
+/// A flash message's longest text in bytes: the session lives in a cookie
+/// (4 KB, encrypted and base64-encoded), which 3 such messages leave room in.
+const FLASH_MAX_BYTES: usize = 600;
 /// The most flash messages kept at once.
 const FLASH_MAX: usize = 3;
 
 pub fn push_flash(session: &Session, kind: &str, text: &str) {
     let mut all: Vec<Flash> = session.get(FLASH).ok().flatten().unwrap_or_default();
-    let mut text: String = text.chars().take(FLASH_MAX_CHARS).collect();
-    if text.chars().count() < text.len() && text.chars().count() == FLASH_MAX_CHARS {
-        text.push('…');
+    let mut bytes = 0;
+    let mut cut: String = text
+        .chars()
+        .take_while(|c| {
+            bytes += c.len_utf8();
+            bytes <= FLASH_MAX_BYTES
+        })
+        .collect();
+    if cut.len() < text.len() {
+        cut.push('…');
     }
+    let text = cut;
     if all.len() >= FLASH_MAX {
         all.remove(0);
     }

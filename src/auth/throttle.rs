@@ -1,11 +1,13 @@
 //! What repeated wrong passwords cost. Wrong passwords must cost the guesser,
 //! not the staff:
-//! - a username that keeps failing waits, from 30 s doubling to at most
-//!   5 minutes, and its count is forgotten 15 minutes after its last failure;
-//! - an address that keeps failing (a spray over many usernames, or an office
-//!   behind one NAT or reverse proxy) is slowed, a few seconds per attempt at
-//!   most, but never locked out: staff typing their right password from the
-//!   same address still get in, and a success clears the address's count.
+//! - a username that keeps failing *from one address* waits, from 30 s
+//!   doubling to at most 5 minutes, and the count is forgotten 15 minutes
+//!   after the last failure; the same username from another address is not
+//!   blocked, so nobody can lock a colleague out by guessing at his name;
+//! - a username that keeps failing from anywhere, and an address that keeps
+//!   failing (a spray over many usernames, or an office behind one NAT or
+//!   reverse proxy), are slowed, a few seconds per attempt at most, never
+//!   locked out; a success clears the counts it took part in.
 
 use chrono::Duration;
 
@@ -17,6 +19,10 @@ pub const MAX_WAIT_SECONDS: i64 = 5 * 60;
 pub const FORGET_AFTER_MINUTES: i64 = 15;
 /// Free attempts from one address before its attempts are slowed.
 pub const FREE_ATTEMPTS_PER_ADDRESS: i32 = 20;
+/// Free attempts at one username from everywhere before they are slowed.
+pub const FREE_ATTEMPTS_PER_USERNAME: i32 = 10;
+/// The longest username or address worth counting (longer: a wrong login, not counted).
+pub const MAX_KEY_PART: usize = 64;
 /// The longest delay of one attempt from a failing address.
 pub const MAX_ADDRESS_DELAY_MS: i64 = 4_000;
 
@@ -40,12 +46,31 @@ pub fn never_blocked(_failures: i32) -> Option<Duration> {
 /// is held before it is checked: nothing for the first 20, then 250 ms
 /// doubling, at most 4 s.
 pub fn address_delay(failures: i32) -> Option<std::time::Duration> {
-    if failures < FREE_ATTEMPTS_PER_ADDRESS {
+    delay_after(failures, FREE_ATTEMPTS_PER_ADDRESS)
+}
+
+/// The same for a username tried from everywhere, after 10 free attempts.
+pub fn username_delay(failures: i32) -> Option<std::time::Duration> {
+    delay_after(failures, FREE_ATTEMPTS_PER_USERNAME)
+}
+
+fn delay_after(failures: i32, free: i32) -> Option<std::time::Duration> {
+    if failures < free {
         return None;
     }
-    let doublings = (failures - FREE_ATTEMPTS_PER_ADDRESS).min(10) as u32;
+    let doublings = (failures - free).min(10) as u32;
     let ms = (250_i64 << doublings).min(MAX_ADDRESS_DELAY_MS);
     Some(std::time::Duration::from_millis(ms as u64))
+}
+
+/// The throttle key of a username tried from one address (the one that blocks).
+pub fn user_at_address_key(username: &str, address: &str) -> String {
+    format!("user:{username}|ip:{address}")
+}
+
+/// The throttle key of wrong current passwords when a signed-in user changes his.
+pub fn password_change_key(username: &str) -> String {
+    format!("change:{username}")
 }
 
 /// The throttle key of a username.

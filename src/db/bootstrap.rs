@@ -54,7 +54,12 @@ pub fn run(
         let mut generated_admin_password = None;
         if User::find_by_username(conn, "admin")?.is_none() {
             let password = match admin_password {
-                Some(p) if !p.is_empty() => p.to_string(),
+                Some(p) if !p.is_empty() => {
+                    crate::domain::user::NewPassword::parse(p).map_err(|m| {
+                        AppError::Startup(format!("MOTCUA_ADMIN_PASSWORD không dùng được: {m}"))
+                    })?;
+                    p.to_string()
+                }
                 _ => {
                     let p = crate::auth::password::generate();
                     generated_admin_password = Some(p.clone());

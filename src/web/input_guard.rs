@@ -3,9 +3,9 @@
 //! string, a form or a JSON body never reaches a handler or the database.
 //! Pages get a 400 in Vietnamese, the API a 422 naming the field.
 
-use actix_web::body::MessageBody;
+use actix_web::body::{EitherBody, MessageBody};
 use actix_web::dev::{Payload, ServiceRequest, ServiceResponse};
-use actix_web::http::header::CONTENT_TYPE;
+use actix_web::http::header::{CONTENT_ENCODING, CONTENT_TYPE};
 use actix_web::middleware::Next;
 use actix_web::web::{Bytes, BytesMut};
 use futures_util::StreamExt;
@@ -14,8 +14,8 @@ use crate::error::AppError;
 use crate::validation::FieldErrors;
 use crate::web::api::ApiError;
 
-/// Bodies larger than this are not buffered here; their handlers refuse them.
-const MAX_CHECKED_BODY: usize = 4 * 1024 * 1024;
+/// The largest body any handler takes (uploads, multipart, are read by their handler).
+const MAX_CHECKED_BODY: usize = 1024 * 1024;
 
 use crate::domain::text::{has_control as has_forbidden, is_control as is_forbidden};
 
@@ -84,28 +84,86 @@ fn refuse(api: bool, field: &str) -> actix_web::Error {
     }
 }
 
-/// Refuses requests whose text carries control characters.
+fn plain(
+    api: bool,
+    status: actix_web::http::StatusCode,
+    code: &'static str,
+    message: &str,
+) -> actix_web::Error {
+    if api {
+        ApiError::new(status, code, message).into()
+    } else {
+        AppError::BadRequest(message.to_string()).into()
+    }
+}
+
+/// Where the text of a body lies, by its declared type.
+#[derive(PartialEq)]
+enum BodyKind {
+    /// `multipart/form-data`: its parts are read (and bounded) by the one handler taking uploads.
+    Multipart,
+    /// `application/json`, `text/json`, `application/*+json`.
+    Json,
+    /// Anything else is read as a form: the form extractors of this app take
+    /// the body whatever its declared type.
+    Form,
+}
+
+fn body_kind(content_type: &str) -> BodyKind {
+    let essence = content_type
+        .split(';')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_ascii_lowercase();
+    if essence == "multipart/form-data" {
+        BodyKind::Multipart
+    } else if essence.ends_with("/json") || essence.ends_with("+json") {
+        BodyKind::Json
+    } else {
+        BodyKind::Form
+    }
+}
+
+/// Refuses requests whose text carries control characters; they get an
+/// ordinary answer (400 page or 422 JSON) with the usual headers.
 pub async fn refuse_control_characters(
     req: ServiceRequest,
     next: Next<impl MessageBody>,
-) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
+) -> Result<ServiceResponse<EitherBody<impl MessageBody>>, actix_web::Error> {
     let api = req.path().starts_with("/api/");
-    if path_has_forbidden(req.path()) {
-        return Err(refuse(api, "path"));
-    }
-    if let Some(field) = urlencoded_offender(req.query_string()) {
-        return Err(refuse(api, &field));
+    let early = if path_has_forbidden(req.path()) {
+        Some(refuse(api, "path"))
+    } else if let Some(field) = urlencoded_offender(req.query_string()) {
+        Some(refuse(api, &field))
+    } else if req
+        .headers()
+        .get(CONTENT_ENCODING)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| !v.trim().eq_ignore_ascii_case("identity"))
+    {
+        // A compressed body would be unpacked after this check: not taken.
+        Some(plain(
+            api,
+            actix_web::http::StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "unsupported_media_type",
+            "Không nhận nội dung gửi lên ở dạng nén.",
+        ))
+    } else {
+        None
+    };
+    if let Some(e) = early {
+        return Ok(req.error_response(e).map_into_right_body());
     }
     let content_type = req
         .headers()
         .get(CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .unwrap_or("")
-        .to_ascii_lowercase();
-    let form = content_type.starts_with("application/x-www-form-urlencoded");
-    let json = content_type.starts_with("application/json");
-    if !form && !json {
-        return next.call(req).await;
+        .to_string();
+    let kind = body_kind(&content_type);
+    if kind == BodyKind::Multipart {
+        return Ok(next.call(req).await?.map_into_left_body());
     }
     let (http, mut payload) = req.into_parts();
     let mut body = BytesMut::new();
@@ -118,36 +176,38 @@ pub async fn refuse_control_characters(
         }
         body.extend_from_slice(&chunk);
     }
-    if too_large {
-        let e: actix_web::Error = if api {
-            ApiError::new(
-                actix_web::http::StatusCode::PAYLOAD_TOO_LARGE,
-                "payload_too_large",
-                "Nội dung gửi lên quá lớn.",
-            )
-            .into()
-        } else {
-            AppError::BadRequest("Nội dung gửi lên quá lớn.".into()).into()
-        };
-        return Err(e);
-    }
     let body: Bytes = body.freeze();
-    let offender = if form {
-        std::str::from_utf8(&body)
-            .ok()
-            .and_then(urlencoded_offender)
-    } else {
+    let offender = if too_large {
+        Some(plain(
+            api,
+            actix_web::http::StatusCode::PAYLOAD_TOO_LARGE,
+            "payload_too_large",
+            "Nội dung gửi lên vượt quá 1 MiB.",
+        ))
+    } else if body.is_empty() {
+        None
+    } else if kind == BodyKind::Json {
         serde_json::from_slice::<serde_json::Value>(&body)
             .ok()
             .and_then(|v| json_offender(&v, ""))
+            .map(|field| refuse(api, if field.is_empty() { "body" } else { &field }))
+    } else {
+        let text = String::from_utf8_lossy(&body);
+        if has_forbidden(&text) {
+            Some(refuse(api, "body"))
+        } else {
+            urlencoded_offender(&text).map(|field| refuse(api, &field))
+        }
     };
-    if let Some(field) = offender {
-        return Err(refuse(api, if field.is_empty() { "body" } else { &field }));
+    if let Some(e) = offender {
+        let response = e.error_response();
+        return Ok(ServiceResponse::new(http, response).map_into_right_body());
     }
-    next.call(ServiceRequest::from_parts(http, Payload::from(body)))
-        .await
+    let res = next
+        .call(ServiceRequest::from_parts(http, Payload::from(body)))
+        .await?;
+    Ok(res.map_into_left_body())
 }
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -182,5 +242,10 @@ mod tests {
         let v: serde_json::Value =
             serde_json::from_str(r#"{"note":"Dòng 1\nDòng 2\tcột"}"#).expect("json");
         assert_eq!(json_offender(&v, ""), None);
+        assert!(body_kind("text/plain") == BodyKind::Form);
+        assert!(body_kind("") == BodyKind::Form);
+        assert!(body_kind("text/json; charset=utf-8") == BodyKind::Json);
+        assert!(body_kind("application/merge-patch+json") == BodyKind::Json);
+        assert!(body_kind("multipart/form-data; boundary=x") == BodyKind::Multipart);
     }
 }

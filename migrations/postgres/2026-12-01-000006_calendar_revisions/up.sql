@@ -17,3 +17,5 @@ WHERE EXISTS (SELECT 1 FROM audit_events a
                 AND a.subject = CAST(calendar_years.year AS TEXT));
 -- The leader's list of due dates moved by calendar changes.
 CREATE INDEX dossier_events_action_at_idx ON dossier_events(action, at);
+-- Failed-login rows a day old are deleted on the next failure.
+CREATE INDEX login_failures_last_idx ON login_failures(last_failed_at);
