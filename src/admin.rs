@@ -3,12 +3,11 @@
 
 use chrono::NaiveDateTime;
 
-use crate::auth::password::{self, HashCost};
 use crate::db::offices::{NewOffice, Office};
 use crate::db::users::{NewUser, User};
 use crate::db::{audit, write_tx, DbConnection};
 use crate::domain::office::{parse_office_name, would_cycle, OfficeCode};
-use crate::domain::user::{parse_full_name, NewPassword, Username};
+use crate::domain::user::{parse_full_name, Username};
 use crate::domain::Role;
 use crate::error::AppError;
 use crate::validation::{ActionError, FieldErrors};
@@ -20,23 +19,20 @@ pub struct NewUserInput {
     pub full_name: String,
     pub role: String,
     pub office_code: String,
-    pub password: String,
     pub must_change_password: bool,
-}
-
-fn hash(cost: HashCost, p: &NewPassword) -> Result<String, AppError> {
-    password::hash(cost, p.expose()).map_err(|e| AppError::Internal(format!("hash: {e}")))
 }
 
 fn office_by_code(conn: &mut DbConnection, code: &str) -> Result<Option<Office>, AppError> {
     Office::find_by_code(conn, code.trim())
 }
 
+/// Creates a user. `password_hash` is the new password hashed beforehand
+/// (outside the database connection), or why the typed one was refused.
 pub fn create_user(
     conn: &mut DbConnection,
-    cost: HashCost,
     actor: &str,
     input: &NewUserInput,
+    password_hash: Result<String, &'static str>,
     now: NaiveDateTime,
 ) -> Result<User, ActionError> {
     let mut errors = FieldErrors::new();
@@ -49,19 +45,18 @@ pub fn create_user(
             .parse::<Role>()
             .map_err(|_| "Chọn vai trò của người dùng."),
     );
-    let password = errors.check("password", NewPassword::parse(&input.password));
+    let password_hash = errors.check("password", password_hash);
     if input.office_code.trim().is_empty() {
         errors.add("office", "Chọn đơn vị của người dùng.");
     }
     if !errors.is_empty() {
         return Err(ActionError::Invalid(errors));
     }
-    let (Some(username), Some(full_name), Some(role), Some(password)) =
-        (username, full_name, role, password)
+    let (Some(username), Some(full_name), Some(role), Some(password_hash)) =
+        (username, full_name, role, password_hash)
     else {
         return Err(ActionError::Invalid(errors));
     };
-    let password_hash = hash(cost, &password)?;
     write_tx(conn, |conn| {
         let office = match office_by_code(conn, &input.office_code)? {
             Some(o) if o.active => o,
@@ -198,17 +193,15 @@ pub fn update_user(
 }
 
 /// An administrator sets a new password; the user must change it at next login.
+/// `password_hash`: the new password hashed beforehand, or why it was refused.
 pub fn reset_password(
     conn: &mut DbConnection,
-    cost: HashCost,
     actor: &str,
     id: i64,
-    new_password: &str,
+    password_hash: Result<String, &'static str>,
     now: NaiveDateTime,
 ) -> Result<(), ActionError> {
-    let password =
-        NewPassword::parse(new_password).map_err(|m| ActionError::field("password", m))?;
-    let password_hash = hash(cost, &password)?;
+    let password_hash = password_hash.map_err(|m| ActionError::field("password", m))?;
     write_tx(conn, |conn| {
         let user = User::find_editable(conn, id)?;
         User::set_password(conn, id, &password_hash, true, now)?;
@@ -225,23 +218,17 @@ pub fn reset_password(
     })
 }
 
-/// A user changes his own password, knowing the current one.
-pub fn change_own_password(
+/// Whether a signed-in user may try his current password now (too many
+/// wrong ones make him wait), and the hash to check it against.
+pub fn password_change_gate(
     conn: &mut DbConnection,
-    cost: HashCost,
     id: i64,
-    current: &str,
-    new: &str,
-    confirm: &str,
     now: NaiveDateTime,
-) -> Result<i32, ActionError> {
-    use crate::auth::throttle::{password_change_key, wait_after};
-    use crate::db::login_failures;
+) -> Result<String, ActionError> {
+    use crate::auth::throttle::password_change_key;
     let user = User::find(conn, id)?;
     let key = password_change_key(&user.username);
-    let mut errors = FieldErrors::new();
-    // Guesses at the current password count like wrong logins.
-    if let Some(until) = login_failures::blocked_until(conn, &key, now)? {
+    if let Some(until) = crate::db::login_failures::blocked_until(conn, &key, now)? {
         return Err(ActionError::field(
             "current_password",
             format!(
@@ -250,25 +237,53 @@ pub fn change_own_password(
             ),
         ));
     }
-    if current.is_empty() {
+    Ok(user.password_hash)
+}
+
+/// What the password form gave, the checks that need argon2 done beforehand
+/// (outside the database connection).
+pub struct PasswordChange<'a> {
+    pub current: &'a str,
+    /// The current password matched the stored hash.
+    pub current_ok: bool,
+    pub new: &'a str,
+    pub confirm: &'a str,
+    /// The new password hashed when it follows the policy, or why not.
+    pub new_hash: Result<String, &'static str>,
+}
+
+/// A user changes his own password, knowing the current one.
+pub fn change_own_password(
+    conn: &mut DbConnection,
+    id: i64,
+    change: PasswordChange<'_>,
+    now: NaiveDateTime,
+) -> Result<i32, ActionError> {
+    use crate::auth::throttle::{password_change_key, wait_after};
+    use crate::db::login_failures;
+    let user = User::find(conn, id)?;
+    let key = password_change_key(&user.username);
+    let mut errors = FieldErrors::new();
+    if change.current.is_empty() {
         errors.add("current_password", "Nhập mật khẩu hiện tại.");
-    } else if !password::verify(current, &user.password_hash) {
+    } else if !change.current_ok {
+        // Guesses at the current password count like wrong logins.
         login_failures::record_failure(conn, &key, now, wait_after)?;
         errors.add("current_password", "Mật khẩu hiện tại không đúng.");
     }
-    let new_password = errors.check("new_password", NewPassword::parse(new));
-    if new_password.is_some() && new == current {
+    let new_hash = errors.check("new_password", change.new_hash);
+    if new_hash.is_some() && change.new == change.current {
         errors.add("new_password", "Mật khẩu mới phải khác mật khẩu hiện tại.");
     }
-    if confirm != new {
+    if change.confirm != change.new {
         errors.add("confirm_password", "Nhập lại đúng mật khẩu mới.");
     }
-    let (true, Some(new_password)) = (errors.is_empty(), new_password) else {
+    let (true, Some(password_hash)) = (errors.is_empty(), new_hash) else {
         return Err(ActionError::Invalid(errors));
     };
-    let password_hash = hash(cost, &new_password)?;
     write_tx(conn, |conn| {
         User::set_password(conn, id, &password_hash, false, now)?;
+        login_failures::clear(conn, &key)?;
         audit::record(
             conn,
             now,

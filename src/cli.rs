@@ -199,12 +199,12 @@ pub async fn run(cli: Cli) -> Result<(), String> {
                 full_name,
                 role,
                 office_code: office,
-                password,
                 must_change_password: false,
             };
-            let user =
-                admin::create_user(&mut conn, config.hash_cost, "dòng lệnh", &input, now_utc())
-                    .map_err(explain)?;
+            let hashed = crate::auth::password::hash_new(config.hash_cost, &password)
+                .map_err(|e| e.to_string())?;
+            let user = admin::create_user(&mut conn, "dòng lệnh", &input, hashed, now_utc())
+                .map_err(explain)?;
             println!("Đã thêm người dùng {} ({}).", user.username, user.role);
             Ok(())
         }

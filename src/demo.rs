@@ -303,10 +303,10 @@ pub fn run(
             full_name: full_name.into(),
             role: role.into(),
             office_code: office.unwrap_or(DEFAULT_OFFICE_CODE).into(),
-            password: opts.password.clone(),
             must_change_password: false,
         };
-        admin::create_user(conn, opts.hash_cost, "demo", &input, now).map_err(explain)?;
+        let hashed = crate::auth::password::hash_new(opts.hash_cost, &opts.password)?;
+        admin::create_user(conn, "demo", &input, hashed, now).map_err(explain)?;
         summary.users.push((username.to_string(), role_label(role)));
     }
     let procedures: Vec<ProcedureFull> = Procedure::all_full(conn, true)?;

@@ -25,6 +25,16 @@ fn hasher(cost: HashCost) -> Argon2<'static> {
     Argon2::new(Algorithm::Argon2id, Version::V0x13, params)
 }
 
+/// The hash of a new password that follows the policy (command line, demo).
+pub fn hash_new(cost: HashCost, password: &str) -> Result<Result<String, &'static str>, AppError> {
+    match crate::domain::user::NewPassword::parse(password) {
+        Ok(p) => hash(cost, p.expose())
+            .map(Ok)
+            .map_err(|e| AppError::Internal(format!("hash: {e}"))),
+        Err(m) => Ok(Err(m)),
+    }
+}
+
 pub fn hash(cost: HashCost, password: &str) -> Result<String, argon2::password_hash::Error> {
     let salt = SaltString::generate(&mut OsRng);
     Ok(hasher(cost)
@@ -69,8 +79,8 @@ pub fn generate() -> String {
 }
 
 /// Password hashing and checking off the async workers and outside the
-/// database pool, at most a few at once, so that a burst of logins cannot
-/// hold every connection or every core.
+/// database pool, at most a few at once, so that a burst of logins (or of
+/// password changes) cannot hold every connection or every core.
 pub struct Hashing {
     slots: tokio::sync::Semaphore,
 }
@@ -80,6 +90,28 @@ impl Hashing {
         Hashing {
             slots: tokio::sync::Semaphore::new(concurrent.max(1)),
         }
+    }
+
+    /// The hash of a new password that follows the policy, or why it does not.
+    pub async fn hash_new(
+        &self,
+        cost: HashCost,
+        password: &str,
+    ) -> Result<Result<String, &'static str>, AppError> {
+        let parsed = match crate::domain::user::NewPassword::parse(password) {
+            Ok(p) => p,
+            Err(m) => return Ok(Err(m)),
+        };
+        let _slot = self
+            .slots
+            .acquire()
+            .await
+            .map_err(|e| AppError::Internal(format!("hashing slots: {e}")))?;
+        actix_web::web::block(move || hash(cost, parsed.expose()))
+            .await
+            .map_err(|e| AppError::Internal(format!("hashing failed: {e}")))?
+            .map(Ok)
+            .map_err(|e| AppError::Internal(format!("hash: {e}")))
     }
 
     /// Whether `password` matches `stored`.

@@ -7,7 +7,7 @@ use serde::Deserialize;
 
 use super::layout::Layout;
 use super::see_other;
-use crate::admin::change_own_password;
+use crate::admin::{change_own_password, password_change_gate, PasswordChange};
 use crate::auth::csrf::CsrfForm;
 use crate::auth::session;
 use crate::auth::Staff;
@@ -66,22 +66,44 @@ pub async fn password_submit(
     session: Session,
     CsrfForm(form): CsrfForm<PasswordForm>,
 ) -> Result<HttpResponse, AppError> {
-    let cost = state.config.hash_cost;
     let id = staff.id;
-    let result = state
+    // The argon2 work (checking the current password, hashing the new one)
+    // is done between two short uses of the database, never holding one.
+    let result = match state
         .db
-        .run(move |conn| {
-            Ok(change_own_password(
-                conn,
-                cost,
-                id,
-                &form.current_password,
-                &form.new_password,
-                &form.confirm_password,
-                now_utc(),
-            ))
-        })
-        .await?;
+        .run(move |conn| Ok(password_change_gate(conn, id, now_utc())))
+        .await?
+    {
+        Err(e) => Err(e),
+        Ok(stored) => {
+            let current_ok = !form.current_password.is_empty()
+                && state
+                    .hashing
+                    .verify(&form.current_password, &stored)
+                    .await?;
+            let new_hash = if current_ok {
+                state
+                    .hashing
+                    .hash_new(state.config.hash_cost, &form.new_password)
+                    .await?
+            } else {
+                crate::domain::user::NewPassword::parse(&form.new_password).map(|_| String::new())
+            };
+            state
+                .db
+                .run(move |conn| {
+                    let change = PasswordChange {
+                        current: &form.current_password,
+                        current_ok,
+                        new: &form.new_password,
+                        confirm: &form.confirm_password,
+                        new_hash,
+                    };
+                    Ok(change_own_password(conn, id, change, now_utc()))
+                })
+                .await?
+        }
+    };
     match result {
         Ok(epoch) => {
             // Other sessions of this user end; this one goes on under the new epoch.

@@ -890,3 +890,45 @@ async fn other_body_types_cannot_slip_control_characters_past(app: TestApp) {
     let long = "a".repeat(5000);
     assert_eq!(app.login(&long, "x").await.status().as_u16(), 401);
 }
+
+async fn a_burst_of_logins_leaves_the_database_to_others(backend: Backend) {
+    let Some(app) = spawn_with(backend, |c| {
+        c.hash_cost = motcua::auth::password::HashCost::Production;
+    })
+    .await
+    else {
+        return;
+    };
+    // 40 logins with real argon2 parameters at once, and pages that need the
+    // database meanwhile: every answer comes, none is a 5xx.
+    let mut tasks = Vec::new();
+    for i in 0..40 {
+        let b = app.other_browser();
+        tasks.push(tokio::spawn(async move {
+            b.login(&format!("nguoi-{i}"), "sai-mat-khau-1")
+                .await
+                .status()
+                .as_u16()
+        }));
+    }
+    for _ in 0..20 {
+        let b = app.other_browser();
+        tasks.push(tokio::spawn(async move {
+            b.get("/api/v1/procedures").await.status().as_u16()
+        }));
+    }
+    for t in tasks {
+        let status = t.await.expect("join");
+        assert!(status < 500, "{status}");
+    }
+}
+
+#[tokio::test]
+async fn a_burst_of_logins_leaves_the_database_to_others_sqlite() {
+    a_burst_of_logins_leaves_the_database_to_others(Backend::Sqlite).await;
+}
+
+#[tokio::test]
+async fn a_burst_of_logins_leaves_the_database_to_others_postgres() {
+    a_burst_of_logins_leaves_the_database_to_others(Backend::Postgres).await;
+}

@@ -223,14 +223,17 @@ pub async fn create(
         full_name: form.full_name.clone(),
         role: form.role.clone(),
         office_code: form.office.clone(),
-        password: form.password.clone(),
         must_change_password: form.must_change_password.is_some(),
     };
     let actor = staff.username.clone();
-    let cost = state.config.hash_cost;
+    // Hashed before a database connection is taken.
+    let hashed = state
+        .hashing
+        .hash_new(state.config.hash_cost, &form.password)
+        .await?;
     let result = state
         .db
-        .run(move |conn| Ok(admin::create_user(conn, cost, &actor, &input, now_utc())))
+        .run(move |conn| Ok(admin::create_user(conn, &actor, &input, hashed, now_utc())))
         .await?;
     match result {
         Ok(user) => {
@@ -362,19 +365,13 @@ pub async fn reset_password(
 ) -> Result<HttpResponse, AppError> {
     let id = path.into_inner();
     let actor = staff.username.clone();
-    let cost = state.config.hash_cost;
+    let hashed = state
+        .hashing
+        .hash_new(state.config.hash_cost, &form.password)
+        .await?;
     let result = state
         .db
-        .run(move |conn| {
-            Ok(admin::reset_password(
-                conn,
-                cost,
-                &actor,
-                id,
-                &form.password,
-                now_utc(),
-            ))
-        })
+        .run(move |conn| Ok(admin::reset_password(conn, &actor, id, hashed, now_utc())))
         .await?;
     match result {
         Ok(()) => {
