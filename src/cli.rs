@@ -4,12 +4,12 @@ use std::io::BufRead;
 
 use clap::{Parser, Subcommand};
 
-use crate::admin::{self, NewUserInput};
 use crate::config::Config;
 use crate::domain::time::now_utc;
+use crate::error::ActionError;
 use crate::error::AppError;
+use crate::services::administration::{self, NewUserInput};
 use crate::startup::{prepare_database, Application};
-use crate::validation::ActionError;
 
 #[derive(Parser)]
 #[command(
@@ -119,7 +119,7 @@ pub async fn run(cli: Cli) -> Result<(), String> {
         } => {
             let (db, _) = prepare_database(&config).map_err(|e| e.to_string())?;
             let mut conn = db.get().map_err(|e| e.to_string())?;
-            let office = admin::create_office(
+            let office = administration::create_office(
                 &mut conn,
                 "dòng lệnh",
                 &code,
@@ -142,21 +142,22 @@ pub async fn run(cli: Cli) -> Result<(), String> {
             let password = std::env::var("MOTCUA_DEMO_PASSWORD")
                 .ok()
                 .filter(|p| !p.is_empty())
-                .unwrap_or_else(crate::auth::password::generate);
+                .unwrap_or_else(crate::services::passwords::generate);
             let (db, _) = prepare_database(&config).map_err(|e| e.to_string())?;
             let mut conn = db.get().map_err(|e| e.to_string())?;
-            let cal = crate::schedule::build(&mut conn).map_err(|e| e.to_string())?;
-            let opts = crate::demo::DemoOptions {
+            let cal = crate::services::calendar::build(&mut conn).map_err(|e| e.to_string())?;
+            let opts = crate::services::demo::DemoOptions {
                 dossiers,
                 days,
                 seed,
                 password: password.clone(),
                 hash_cost: config.hash_cost,
             };
-            let summary = crate::demo::run(&mut conn, &cal, &opts).map_err(|e| match e {
-                AppError::BadRequest(m) => m,
-                e => e.to_string(),
-            })?;
+            let summary =
+                crate::services::demo::run(&mut conn, &cal, &opts).map_err(|e| match e {
+                    AppError::BadRequest(m) => m,
+                    e => e.to_string(),
+                })?;
             println!("Đã tạo dữ liệu mẫu:");
             println!("  {} đơn vị trực thuộc", summary.offices);
             println!(
@@ -201,10 +202,11 @@ pub async fn run(cli: Cli) -> Result<(), String> {
                 office_code: office,
                 must_change_password: false,
             };
-            let hashed = crate::auth::password::hash_new(config.hash_cost, &password)
+            let hashed = crate::services::passwords::hash_new(config.hash_cost, &password)
                 .map_err(|e| e.to_string())?;
-            let user = admin::create_user(&mut conn, "dòng lệnh", &input, hashed, now_utc())
-                .map_err(explain)?;
+            let user =
+                administration::create_user(&mut conn, "dòng lệnh", &input, hashed, now_utc())
+                    .map_err(explain)?;
             println!("Đã thêm người dùng {} ({}).", user.username, user.role);
             Ok(())
         }

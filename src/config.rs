@@ -1,11 +1,17 @@
 //! Settings from the environment, with defaults that run on a laptop.
 
-use crate::auth::password::HashCost;
-
 pub const DEFAULT_DATABASE_URL: &str = "data/motcua.sqlite3";
 pub const DEFAULT_BIND: &str = "127.0.0.1:8080";
 pub const DEFAULT_PUBLIC_URL: &str = "http://127.0.0.1:8080";
 pub const DEFAULT_PLACE: &str = "Nha Trang";
+
+/// How expensive hashing is. Production uses OWASP's argon2id settings;
+/// tests use the cheapest so the suite stays fast.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HashCost {
+    Production,
+    Test,
+}
 
 /// The shortest session key accepted from the environment.
 pub const MIN_SECRET_KEY_CHARS: usize = 32;

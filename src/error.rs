@@ -1,5 +1,6 @@
 //! One application error type that knows its HTTP status and renders a
-//! Vietnamese page; the API wraps it to answer JSON.
+//! Vietnamese page, and its JSON rendering for the API (`ApiError`); the
+//! error of an action refused for its input (`ActionError`).
 
 use actix_web::http::{header, StatusCode};
 use actix_web::{HttpResponse, ResponseError};
@@ -192,5 +193,127 @@ mod tests {
             .and_then(|v| v.to_str().ok())
             .unwrap_or_default();
         assert_eq!(location, "/login?next=%2Fadmin%2Fusers%3Fq%3Da+b&expired=1");
+    }
+}
+
+/// An action refused for its input, or failed for another reason.
+#[derive(Debug)]
+pub enum ActionError {
+    Invalid(crate::domain::fields::FieldErrors),
+    Failed(AppError),
+}
+
+impl ActionError {
+    pub fn field(field: &str, message: impl Into<String>) -> Self {
+        let mut e = crate::domain::fields::FieldErrors::new();
+        e.add(field, message);
+        ActionError::Invalid(e)
+    }
+}
+
+impl From<AppError> for ActionError {
+    fn from(e: AppError) -> Self {
+        ActionError::Failed(e)
+    }
+}
+
+impl From<diesel::result::Error> for ActionError {
+    fn from(e: diesel::result::Error) -> Self {
+        ActionError::Failed(AppError::Db(e))
+    }
+}
+
+/// `{"error": code, "message": Vietnamese sentence, "fields": {...}}`.
+#[derive(Debug, serde::Serialize)]
+pub struct ApiError {
+    #[serde(skip)]
+    pub status: StatusCode,
+    pub error: &'static str,
+    pub message: String,
+    #[serde(skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    pub fields: std::collections::BTreeMap<String, String>,
+    /// With a 409: the dossier as it is now, so the client can act again.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub dossier: Option<serde_json::Value>,
+}
+
+impl std::fmt::Display for ApiError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} {}: {}", self.status, self.error, self.message)
+    }
+}
+
+impl ApiError {
+    pub fn new(status: StatusCode, error: &'static str, message: impl Into<String>) -> Self {
+        ApiError {
+            status,
+            error,
+            message: message.into(),
+            fields: std::collections::BTreeMap::new(),
+            dossier: None,
+        }
+    }
+
+    pub fn unauthorized() -> Self {
+        Self::new(
+            StatusCode::UNAUTHORIZED,
+            "unauthorized",
+            "Thiếu mã truy cập hoặc mã truy cập không hợp lệ, đã hết hạn.",
+        )
+    }
+
+    pub fn forbidden() -> Self {
+        Self::new(
+            StatusCode::FORBIDDEN,
+            "forbidden",
+            "Vai trò của bạn không được dùng chức năng này.",
+        )
+    }
+
+    pub fn not_found() -> Self {
+        Self::new(StatusCode::NOT_FOUND, "not_found", "Không tìm thấy.")
+    }
+
+    pub fn validation(errors: &crate::domain::fields::FieldErrors) -> Self {
+        let mut e = Self::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "validation",
+            "Dữ liệu gửi lên chưa hợp lệ: xem từng trường trong fields.",
+        );
+        e.fields = errors
+            .iter()
+            .map(|(f, m)| (f.to_string(), m.to_string()))
+            .collect();
+        e
+    }
+}
+
+impl ResponseError for ApiError {
+    fn status_code(&self) -> StatusCode {
+        self.status
+    }
+
+    fn error_response(&self) -> HttpResponse {
+        HttpResponse::build(self.status).json(self)
+    }
+}
+
+impl From<AppError> for ApiError {
+    fn from(e: AppError) -> Self {
+        let status = e.status();
+        if status.is_server_error() {
+            tracing::error!(error = %e, "api request failed");
+        }
+        let (_, message) = e.title_and_message();
+        let code = match status {
+            StatusCode::NOT_FOUND => "not_found",
+            StatusCode::FORBIDDEN => "forbidden",
+            StatusCode::BAD_REQUEST => "bad_request",
+            StatusCode::CONFLICT => "conflict",
+            StatusCode::SERVICE_UNAVAILABLE => "unavailable",
+            StatusCode::SEE_OTHER => return ApiError::unauthorized(),
+            _ => "internal",
+        };
+        ApiError::new(status, code, message)
     }
 }

@@ -1,23 +1,20 @@
 //! Một Cửa: the one-stop shop (cơ chế một cửa) of a Vietnamese public office.
+//!
+//! Layers, each importing only those below it:
+//! `web` (handlers, with `auth`'s sessions, CSRF and role extractors) →
+//! `services` (the use cases) → `db` (SQL) → `domain` (plain rules).
+//! `startup`, `cli` and `state` assemble the application; `config` and
+//! `error` serve every layer.
 
-pub mod admin;
 pub mod auth;
-pub mod catalog;
 pub mod cli;
 pub mod config;
 pub mod db;
-pub mod demo;
 pub mod domain;
-pub mod dossiers;
 pub mod error;
-pub mod export;
-pub mod processing;
-pub mod reception;
-pub mod returns;
-pub mod schedule;
+pub mod services;
 pub mod startup;
 pub mod state;
-pub mod validation;
 pub mod web;
 
 pub use config::Config;

@@ -10,11 +10,12 @@ use actix_web::dev::Server;
 use actix_web::{web, App, HttpServer};
 use sha2::{Digest, Sha512};
 
-use crate::auth::password;
 use crate::config::Config;
-use crate::db::{bootstrap, Db};
+use crate::db::{self, Db};
 use crate::domain::time::now_utc;
 use crate::error::AppError;
+use crate::services::passwords;
+use crate::services::seed;
 use crate::state::AppState;
 
 pub struct Application {
@@ -24,22 +25,26 @@ pub struct Application {
     pub generated_admin_password: Option<String>,
 }
 
-/// Opens the database, migrates and seeds it (once across instances).
-pub fn prepare_database(config: &Config) -> Result<(Db, bootstrap::Bootstrapped), AppError> {
+/// Opens the database, migrates it, then seeds it, once across instances
+/// starting together (a lock held for both).
+pub fn prepare_database(config: &Config) -> Result<(Db, seed::Seeded), AppError> {
     config.check().map_err(AppError::Startup)?;
     let db = Db::connect(&config.database_url)?;
     let cost = config.hash_cost;
-    let boot = {
+    let seeded = {
         let mut conn = db.get()?;
-        bootstrap::run(
-            &mut conn,
-            config.admin_password.as_deref(),
-            config.secret_key.as_deref(),
-            |p| password::hash(cost, p).map_err(|e| AppError::Internal(e.to_string())),
-            now_utc(),
-        )?
+        db::with_startup_lock(&mut conn, |conn| {
+            db::migrate(conn)?;
+            seed::on_start(
+                conn,
+                config.admin_password.as_deref(),
+                config.secret_key.as_deref(),
+                |p| passwords::hash(cost, p).map_err(|e| AppError::Internal(e.to_string())),
+                now_utc(),
+            )
+        })?
     };
-    Ok((db, boot))
+    Ok((db, seeded))
 }
 
 /// A 64-byte cookie key derived from the configured secret, whatever its length.
@@ -69,7 +74,7 @@ impl Application {
         let state = web::Data::new(AppState::new(
             db,
             config.clone(),
-            password::dummy_hash(config.hash_cost),
+            passwords::dummy_hash(config.hash_cost),
         ));
         let mut server = HttpServer::new(move || {
             App::new()

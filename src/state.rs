@@ -13,7 +13,7 @@ pub struct AppState {
     /// Verified against when a username does not exist (equal timing).
     pub dummy_hash: String,
     /// Password checks, bounded and outside the database pool.
-    pub hashing: crate::auth::password::Hashing,
+    pub hashing: crate::services::passwords::Hashing,
     /// The calendar with the version it was built from.
     calendar: RwLock<Option<(String, Arc<Calendar>)>>,
 }
@@ -24,7 +24,7 @@ impl AppState {
             db,
             config,
             dummy_hash,
-            hashing: crate::auth::password::Hashing::new(
+            hashing: crate::services::passwords::Hashing::new(
                 std::thread::available_parallelism().map_or(2, |n| n.get()),
             ),
             calendar: RwLock::new(None),
@@ -46,7 +46,7 @@ impl AppState {
             .db
             .run(|conn| {
                 let version = crate::db::calendar::version(conn)?;
-                Ok((version, Arc::new(crate::schedule::build(conn)?)))
+                Ok((version, Arc::new(crate::services::calendar::build(conn)?)))
             })
             .await?;
         if let Ok(mut guard) = self.calendar.write() {

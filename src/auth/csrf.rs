@@ -19,7 +19,7 @@ pub fn token(session: &Session) -> String {
     if let Ok(Some(t)) = session.get::<String>(KEY) {
         return t;
     }
-    let t = super::password::random_token(32);
+    let t = crate::services::passwords::random_token(32);
     let _ = session.insert(KEY, &t);
     t
 }

@@ -168,11 +168,11 @@ impl<R: RoleSet> std::ops::Deref for ApiStaff<R> {
 }
 
 impl<R: RoleSet + 'static> FromRequest for ApiStaff<R> {
-    type Error = crate::web::api::ApiError;
+    type Error = crate::error::ApiError;
     type Future = Pin<Box<dyn Future<Output = Result<Self, Self::Error>>>>;
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        use crate::web::api::ApiError;
+        use crate::error::ApiError;
         let req = req.clone();
         Box::pin(async move {
             let token = req
@@ -209,5 +209,18 @@ impl<R: RoleSet + 'static> FromRequest for ApiStaff<R> {
                 _roles: PhantomData,
             })
         })
+    }
+}
+
+/// The signed-in user as the use cases know him.
+impl From<&CurrentUser> for crate::services::Actor {
+    fn from(u: &CurrentUser) -> Self {
+        crate::services::Actor {
+            user_id: u.id,
+            username: u.username.clone(),
+            full_name: u.full_name.clone(),
+            office_id: u.office_id,
+            role: u.role,
+        }
     }
 }

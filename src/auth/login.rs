@@ -2,13 +2,13 @@
 
 use chrono::NaiveDateTime;
 
-use super::throttle::{
-    address_delay, address_key, never_blocked, user_at_address_key, user_key, username_delay,
-    wait_after, MAX_KEY_PART,
-};
 use crate::db::login_failures;
 use crate::db::users::User;
 use crate::db::{retry_on_conflict, write_tx};
+use crate::domain::throttle::{
+    address_delay, address_key, never_blocked, user_at_address_key, user_key, username_delay,
+    wait_after, MAX_KEY_PART,
+};
 use crate::domain::time::now_utc;
 use crate::error::AppError;
 use crate::state::AppState;

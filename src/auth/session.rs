@@ -39,7 +39,7 @@ pub fn login(session: &Session, user_id: i64, epoch: i32, now: i64) -> Result<()
     session.clear();
     session.renew();
     session
-        .insert(SID, super::password::random_token(18))
+        .insert(SID, crate::services::passwords::random_token(18))
         .map_err(internal)?;
     session.insert(USER_ID, user_id).map_err(internal)?;
     session.insert(EPOCH, epoch).map_err(internal)?;

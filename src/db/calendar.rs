@@ -45,7 +45,7 @@ pub fn version(conn: &mut DbConnection) -> Result<String, AppError> {
 
 /// Marks the calendar changed (inside the change's transaction).
 pub fn bump_version(conn: &mut DbConnection) -> Result<(), AppError> {
-    settings::set(conn, VERSION, &crate::auth::password::random_token(12))
+    settings::set(conn, VERSION, &uuid::Uuid::new_v4().simple().to_string())
 }
 
 pub fn load_settings(conn: &mut DbConnection) -> Result<CalendarSettings, AppError> {

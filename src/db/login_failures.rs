@@ -8,7 +8,7 @@ use diesel::prelude::*;
 
 use super::schema::login_failures;
 use super::DbConnection;
-use crate::auth::throttle::FORGET_AFTER_MINUTES;
+use crate::domain::throttle::FORGET_AFTER_MINUTES;
 use crate::error::AppError;
 
 /// Rows untouched this long are removed.
@@ -134,7 +134,7 @@ pub fn record_failure(
 
 /// Clears every count of `username` (anywhere, at any address).
 pub fn clear_user(conn: &mut DbConnection, username: &str) -> Result<(), AppError> {
-    use crate::auth::throttle::{user_at_address_key, user_key};
+    use crate::domain::throttle::{user_at_address_key, user_key};
     let at_any = format!(
         "{}%",
         super::dossiers::like_escape(&user_at_address_key(username, ""))

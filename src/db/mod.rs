@@ -3,7 +3,6 @@
 
 pub mod api_tokens;
 pub mod audit;
-pub mod bootstrap;
 pub mod calendar;
 pub mod dossiers;
 pub mod idempotency;

@@ -6,7 +6,7 @@ use chrono::NaiveDate;
 
 use super::applicant::{parse_email, CitizenId, Phone};
 use super::procedure::{fold, DocumentForm};
-use crate::validation::FieldErrors;
+use crate::domain::fields::FieldErrors;
 
 pub const NAME_MAX: usize = 200;
 pub const ADDRESS_MAX: usize = 500;

@@ -7,15 +7,16 @@ use serde::Deserialize;
 
 use super::layout::Layout;
 use super::see_other;
-use crate::admin::{change_own_password, password_change_gate, PasswordChange};
 use crate::auth::csrf::CsrfForm;
 use crate::auth::session;
 use crate::auth::Staff;
+use crate::domain::fields::FieldErrors;
 use crate::domain::role::AnyStaff;
 use crate::domain::time::now_utc;
+use crate::error::ActionError;
 use crate::error::AppError;
+use crate::services::administration::{change_own_password, password_change_gate, PasswordChange};
 use crate::state::AppState;
-use crate::validation::{ActionError, FieldErrors};
 
 #[derive(Template)]
 #[template(path = "account/password.html")]

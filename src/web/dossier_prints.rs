@@ -19,9 +19,9 @@ use crate::domain::dossier::Status;
 use crate::domain::procedure::DocumentForm;
 use crate::domain::role::DossierReaders;
 use crate::domain::time::{format_date, format_datetime, now_utc};
-use crate::dossiers::DossierDetail;
 use crate::error::{urlencode, AppError};
-use crate::reception::local_day;
+use crate::services::dossiers::DossierDetail;
+use crate::services::reception::local_day;
 use crate::state::AppState;
 
 fn header(state: &AppState, d: &DossierDetail, day: chrono::NaiveDate) -> PrintHeader {

@@ -7,7 +7,7 @@ use crate::domain::dossier::Status;
 use crate::domain::procedure::{describe_time, Channel, DocumentForm, ReturnMethod};
 use crate::domain::reception::{format_amount, ApplicantKind};
 use crate::domain::time::{format_date, format_datetime, to_local, today};
-use crate::dossiers::DossierDetail;
+use crate::services::dossiers::DossierDetail;
 
 pub struct DocumentLineView {
     pub name: String,
@@ -158,7 +158,7 @@ impl DossierView {
         };
         let timeliness = match (x.decided_at, x.due_date) {
             (Some(at), Some(due)) => crate::domain::dossier::timeliness(
-                crate::reception::local_day(at),
+                crate::services::reception::local_day(at),
                 due,
                 x.extended || x.supplement_requests > 1,
             )

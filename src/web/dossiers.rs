@@ -23,17 +23,19 @@ use crate::db::dossiers::{DossierFilter, DossierRow};
 use crate::db::supplements::Supplement;
 use crate::db::users::User;
 use crate::domain::dossier::{is_overdue, Status};
+use crate::domain::fields::FieldErrors;
 use crate::domain::reception::ApplicantInput;
 use crate::domain::role::{ApplicantEditors, DossierReaders, Leaders, Receivers};
 use crate::domain::time::{format_date, format_datetime, now_utc, today};
 use crate::domain::workflow::{self, Action};
 use crate::domain::Role;
-use crate::dossiers::{self, DossierDetail};
+use crate::error::ActionError;
 use crate::error::{urlencode, AppError};
-use crate::reception::DocumentInput;
-use crate::reception::{self, Actor};
+use crate::services::dossiers::{self, DossierDetail};
+use crate::services::reception;
+use crate::services::reception::DocumentInput;
+use crate::services::Actor;
 use crate::state::AppState;
-use crate::validation::{ActionError, FieldErrors};
 
 const PER_PAGE: i64 = 50;
 
@@ -317,7 +319,7 @@ async fn show_page(
         .db
         .run(move |conn| {
             let rating = crate::db::ratings::Rating::of_dossier(conn, dossier_id)?
-                .map(|r| (crate::returns::level_label(&r.level), r.comment));
+                .map(|r| (crate::services::returns::level_label(&r.level), r.comment));
             let officers = if needs_officers {
                 // Officers of the dossier's office and the offices above it.
                 let all = crate::db::offices::Office::all(conn)?;
@@ -386,7 +388,7 @@ async fn show_page(
             rating,
             returned_at_counter: d.dossier.recipient_name.is_some()
                 && d.dossier.delivered_at.is_some(),
-            levels: crate::returns::LEVELS.to_vec(),
+            levels: crate::services::returns::LEVELS.to_vec(),
         },
     )
 }
@@ -411,7 +413,7 @@ fn form_date(raw: &str, field: &str, errors: &mut FieldErrors) -> Option<chrono:
     if s.is_empty() {
         return None;
     }
-    let parsed = crate::catalog::parse_date(s);
+    let parsed = crate::services::catalog::parse_date(s);
     if parsed.is_none() {
         errors.add(field, "Ghi ngày dạng ngày/tháng/năm, ví dụ 25/11/2026.");
     }
@@ -426,7 +428,7 @@ pub async fn take_action(
     path: web::Path<String>,
     form: CsrfForm<Vec<(String, String)>>,
 ) -> Result<HttpResponse, AppError> {
-    use crate::processing::{ActError, ActionInput};
+    use crate::services::processing::{ActError, ActionInput};
     let code = path.into_inner();
     let typed: HashMap<String, String> = form.0.into_iter().collect();
     let get = |k: &str| typed.get(k).cloned().unwrap_or_default();
@@ -519,7 +521,7 @@ pub async fn take_action(
     let result = state
         .db
         .run(move |conn| {
-            Ok(crate::processing::act(
+            Ok(crate::services::processing::act(
                 conn,
                 &cal,
                 &actor,
@@ -631,7 +633,7 @@ pub async fn receipt(
 ) -> Result<HttpResponse, AppError> {
     let d = load(&state, staff.user.office_id, path.into_inner()).await?;
     let v = view(&state, &d);
-    let received_on = crate::reception::local_day(d.dossier.received_at);
+    let received_on = crate::services::reception::local_day(d.dossier.received_at);
     html(
         StatusCode::OK,
         &ReceiptPage {

@@ -10,8 +10,8 @@ use actix_web::middleware::Next;
 use actix_web::web::{Bytes, BytesMut};
 use futures_util::StreamExt;
 
+use crate::domain::fields::FieldErrors;
 use crate::error::AppError;
-use crate::validation::FieldErrors;
 use crate::web::api::ApiError;
 
 /// The largest body any handler takes (uploads, multipart, are read by their handler).

@@ -196,7 +196,7 @@ pub fn html<T: askama::Template>(
 }
 
 /// 200 for a fresh form, 422 when it comes back with errors.
-pub fn form_status(errors: &crate::validation::FieldErrors) -> actix_web::http::StatusCode {
+pub fn form_status(errors: &crate::domain::fields::FieldErrors) -> actix_web::http::StatusCode {
     if errors.is_empty() {
         actix_web::http::StatusCode::OK
     } else {

@@ -13,9 +13,9 @@ use crate::db::offices::Office;
 use crate::domain::procedure::{Channel, DocumentForm};
 use crate::domain::role::DossierReaders;
 use crate::domain::time::format_datetime;
-use crate::dossiers;
 use crate::error::AppError;
-use crate::reception::{local_day, NoticeKind};
+use crate::services::dossiers;
+use crate::services::reception::{local_day, NoticeKind};
 use crate::state::AppState;
 
 pub struct MissingView {

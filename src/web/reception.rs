@@ -16,16 +16,18 @@ use crate::auth::csrf::CsrfForm;
 use crate::auth::Staff;
 use crate::db::notices::CounterNotice;
 use crate::db::procedures::{Procedure, ProcedureFull};
+use crate::domain::fields::FieldErrors;
 use crate::domain::procedure::{
     describe_time, fold, split_codes, Channel, DocumentForm, ReturnMethod,
 };
 use crate::domain::reception::ApplicantInput;
 use crate::domain::role::Receivers;
 use crate::domain::time::{now_utc, today};
+use crate::error::ActionError;
 use crate::error::{urlencode, AppError};
-use crate::reception::{self, Actor, DocumentInput, NoticeInput, NoticeKind, ReceptionInput};
+use crate::services::reception::{self, DocumentInput, NoticeInput, NoticeKind, ReceptionInput};
+use crate::services::Actor;
 use crate::state::AppState;
-use crate::validation::{ActionError, FieldErrors};
 
 pub struct ProcedureChoice {
     pub code: String,
@@ -73,7 +75,8 @@ pub async fn start(
         .db
         .run(move |conn| {
             let all = Procedure::all_full(conn, true)?;
-            let from = crate::dossiers::day_start_utc(today() - chrono::Duration::days(6));
+            let from =
+                crate::services::dossiers::day_start_utc(today() - chrono::Duration::days(6));
             let issued = CounterNotice::list(conn, &[office], from, now_utc(), 50)?;
             Ok((all, issued))
         })
@@ -418,7 +421,7 @@ fn parse_local_date(raw: &str) -> Result<Option<NaiveDate>, &'static str> {
     if s.is_empty() {
         return Ok(None);
     }
-    crate::catalog::parse_date(s)
+    crate::services::catalog::parse_date(s)
         .map(Some)
         .ok_or("Ghi ngày dạng ngày/tháng/năm, ví dụ 20/11/2026.")
 }

@@ -18,14 +18,14 @@ use crate::db::dossiers::{Dossier, DossierFilter, DossierRow};
 use crate::db::offices::Office;
 use crate::db::procedures::Procedure;
 use crate::domain::dossier::Status;
+use crate::domain::fields::FieldErrors;
 use crate::domain::procedure::Channel;
 use crate::domain::role::DossierReaders;
 use crate::domain::time::{format_date, format_datetime, today};
-use crate::dossiers::{day_start_utc, visible_offices};
 use crate::error::{urlencode, AppError};
-use crate::export::{Cell, Table};
+use crate::services::dossiers::{day_start_utc, visible_offices};
+use crate::services::export::{Cell, Table};
 use crate::state::AppState;
-use crate::validation::FieldErrors;
 
 const PER_PAGE: i64 = 50;
 /// A printout or export holds at most this many lines.
@@ -62,7 +62,7 @@ impl Filters {
             |field: &str, raw: &Option<String>, default: NaiveDate| -> (String, NaiveDate) {
                 match raw.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
                     None => (format_date(default), default),
-                    Some(s) => match crate::catalog::parse_date(s) {
+                    Some(s) => match crate::services::catalog::parse_date(s) {
                         Some(d) => (s.to_string(), d),
                         None => {
                             errors.add(field, "Ghi ngày dạng ngày/tháng/năm, ví dụ 01/11/2026.");

@@ -23,15 +23,17 @@ use crate::auth::session::push_flash;
 use crate::auth::Staff;
 use crate::db::dossiers::{Dossier, DossierFilter, DossierRow};
 use crate::db::postal::{PostalIntake, Shipment};
+use crate::domain::fields::FieldErrors;
 use crate::domain::reception::{format_amount, parse_amount};
 use crate::domain::role::Receivers;
 use crate::domain::time::{format_date, format_datetime, now_utc, today};
-use crate::dossiers::{self as reading, visible_offices};
+use crate::error::ActionError;
 use crate::error::{urlencode, AppError};
-use crate::reception::{local_day, Actor};
-use crate::returns::{self, ShipLine};
+use crate::services::dossiers::{self as reading, visible_offices};
+use crate::services::reception::local_day;
+use crate::services::returns::{self, ShipLine};
+use crate::services::Actor;
 use crate::state::AppState;
-use crate::validation::{ActionError, FieldErrors};
 
 /// The dossier a search box entry points at: a code, or the status link of
 /// a receipt's QR code (a scanner types the whole URL).

@@ -21,10 +21,10 @@ use crate::domain::calendar::Calendar;
 use crate::domain::dossier::Status;
 use crate::domain::role::{Leaders, Officers};
 use crate::domain::time::{format_date, format_datetime, now_utc, today};
-use crate::dossiers::{self, visible_offices};
 use crate::error::AppError;
-use crate::processing::{act, ActError, ActionInput};
-use crate::reception::Actor;
+use crate::services::dossiers::{self, visible_offices};
+use crate::services::processing::{act, ActError, ActionInput};
+use crate::services::Actor;
 use crate::state::AppState;
 
 /// A dossier in a work list.
@@ -246,7 +246,7 @@ async fn queue_page(
             let ratings = crate::db::ratings::Rating::between(
                 conn,
                 &visible,
-                crate::dossiers::day_start_utc(month_start),
+                crate::services::dossiers::day_start_utc(month_start),
                 now_utc() + chrono::Duration::minutes(1),
             )?;
             let names: HashMap<i64, String> = officers

@@ -2,7 +2,7 @@
 
 use crate::helpers::TestApp;
 use crate::on_both_backends;
-use motcua::db::bootstrap::DEFAULT_OFFICE_CODE;
+use motcua::services::seed::DEFAULT_OFFICE_CODE;
 
 on_both_backends!(
     admin_creates_a_user_who_can_log_in,

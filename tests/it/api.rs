@@ -56,7 +56,7 @@ async fn tokens_are_issued_and_checked_on_every_call(app: TestApp) {
             &[
                 ("full_name", "Cổng thông tin"),
                 ("role", "reception"),
-                ("office", motcua::db::bootstrap::DEFAULT_OFFICE_CODE),
+                ("office", motcua::services::seed::DEFAULT_OFFICE_CODE),
             ],
         )
         .await;

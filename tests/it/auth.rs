@@ -127,7 +127,7 @@ async fn forms_without_csrf_token_are_refused(app: TestApp) {
             ("username", "ke-gian"),
             ("full_name", "Kẻ Gian"),
             ("role", "admin"),
-            ("office", motcua::db::bootstrap::DEFAULT_OFFICE_CODE),
+            ("office", motcua::services::seed::DEFAULT_OFFICE_CODE),
             ("password", "mat-khau-123"),
             ("csrf_token", "sai"),
         ])

@@ -90,7 +90,7 @@ fn today_code_prefix() -> String {
         .date_naive();
     format!(
         "{}-{}-",
-        motcua::db::bootstrap::DEFAULT_OFFICE_CODE,
+        motcua::services::seed::DEFAULT_OFFICE_CODE,
         today.format("%y%m%d")
     )
 }

@@ -263,7 +263,7 @@ async fn branch(app: &TestApp) -> (String, String, String) {
             &[
                 ("code", "000.00.12.H34"),
                 ("name", "Chi cục THADS khu vực 1"),
-                ("parent", motcua::db::bootstrap::DEFAULT_OFFICE_CODE),
+                ("parent", motcua::services::seed::DEFAULT_OFFICE_CODE),
             ],
         )
         .await;
@@ -893,7 +893,7 @@ async fn other_body_types_cannot_slip_control_characters_past(app: TestApp) {
 
 async fn a_burst_of_logins_leaves_the_database_to_others(backend: Backend) {
     let Some(app) = spawn_with(backend, |c| {
-        c.hash_cost = motcua::auth::password::HashCost::Production;
+        c.hash_cost = motcua::config::HashCost::Production;
     })
     .await
     else {

@@ -4,7 +4,7 @@
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use diesel::{Connection, RunQueryDsl};
-use motcua::auth::password::HashCost;
+use motcua::config::HashCost;
 use motcua::{Application, Config};
 
 pub const ADMIN_PASSWORD: &str = "quan-tri-2026!";
@@ -199,7 +199,7 @@ impl TestApp {
                     ("username", username),
                     ("full_name", "Nguyễn Văn Thử"),
                     ("role", role),
-                    ("office", motcua::db::bootstrap::DEFAULT_OFFICE_CODE),
+                    ("office", motcua::services::seed::DEFAULT_OFFICE_CODE),
                     ("password", password),
                 ],
             )

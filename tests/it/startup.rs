@@ -88,7 +88,7 @@ async fn instances_starting_together_share_one_database() {
         let db = motcua::db::Db::connect(&url).expect("db");
         let mut conn = db.get().expect("conn");
         let hash =
-            motcua::auth::password::hash(motcua::auth::password::HashCost::Test, "chung-ca-hai-1")
+            motcua::services::passwords::hash(motcua::config::HashCost::Test, "chung-ca-hai-1")
                 .expect("hash");
         let admin = motcua::db::users::User::find_by_username(&mut conn, "admin")
             .expect("query")

@@ -11,14 +11,15 @@ use crate::auth::csrf::CsrfForm;
 use crate::auth::session::push_flash;
 use crate::auth::Staff;
 use crate::domain::calendar::{weekday_name, Calendar, DayKind, RULE_YEARS};
+use crate::domain::fields::FieldErrors;
 use crate::domain::holidays::rule_sources;
 use crate::domain::lunar::solar_to_lunar;
 use crate::domain::role::Admins;
 use crate::domain::time::{now_utc, today};
+use crate::error::ActionError;
 use crate::error::AppError;
-use crate::schedule::{self, DayInput};
+use crate::services::calendar::{self, DayInput};
 use crate::state::AppState;
-use crate::validation::{ActionError, FieldErrors};
 use crate::web::layout::Layout;
 use crate::web::{form_status, html, see_other};
 
@@ -127,7 +128,7 @@ async fn render(
         .run(move |conn| {
             Ok((
                 crate::db::calendar::find_year(conn, year)?,
-                schedule::official_update(conn, year)?,
+                calendar::official_update(conn, year)?,
             ))
         })
         .await?;
@@ -251,7 +252,7 @@ pub async fn put_day(
     let to_save = input.clone();
     let result = state
         .db
-        .run(move |conn| Ok(schedule::put_day(conn, &actor, &to_save, now_utc())))
+        .run(move |conn| Ok(calendar::put_day(conn, &actor, &to_save, now_utc())))
         .await?;
     match result {
         Ok(date) => {
@@ -286,7 +287,7 @@ pub async fn delete_day(
     let date = form.date;
     let result = state
         .db
-        .run(move |conn| Ok(schedule::delete_day(conn, &actor, date, now_utc())))
+        .run(move |conn| Ok(calendar::delete_day(conn, &actor, date, now_utc())))
         .await?;
     match result {
         Ok(()) => push_flash(
@@ -344,7 +345,7 @@ pub async fn adopt_year(
     let result = state
         .db
         .run(move |conn| {
-            Ok(schedule::adopt_year(
+            Ok(calendar::adopt_year(
                 conn,
                 &actor,
                 year,
@@ -399,7 +400,7 @@ pub async fn adopt_official(
         &state,
         &session,
         year,
-        schedule::adopt_official,
+        calendar::adopt_official,
         &done,
     )
     .await
@@ -415,7 +416,7 @@ pub async fn keep_edited(
 ) -> Result<HttpResponse, AppError> {
     let year = form.year;
     let done = format!("Đã giữ lịch năm {year} như đã sửa.");
-    change_year(&staff, &state, &session, year, schedule::keep_edited, &done).await
+    change_year(&staff, &state, &session, year, calendar::keep_edited, &done).await
 }
 
 #[post("/admin/calendar/years/source")]
@@ -429,7 +430,7 @@ pub async fn year_source(
     let result = state
         .db
         .run(move |conn| {
-            Ok(schedule::set_year_source(
+            Ok(calendar::set_year_source(
                 conn,
                 &actor,
                 year,
@@ -467,7 +468,7 @@ pub async fn save_settings(
     let result = state
         .db
         .run(move |conn| {
-            Ok(schedule::set_settings(
+            Ok(calendar::set_settings(
                 conn,
                 &actor,
                 &week,

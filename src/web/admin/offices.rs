@@ -6,16 +6,17 @@ use actix_web::{get, post, web, HttpRequest, HttpResponse};
 use askama::Template;
 use serde::Deserialize;
 
-use crate::admin;
 use crate::auth::csrf::CsrfForm;
 use crate::auth::session::push_flash;
 use crate::auth::Staff;
 use crate::db::offices::Office;
+use crate::domain::fields::FieldErrors;
 use crate::domain::role::Admins;
 use crate::domain::time::now_utc;
+use crate::error::ActionError;
 use crate::error::AppError;
+use crate::services::administration;
 use crate::state::AppState;
-use crate::validation::{ActionError, FieldErrors};
 use crate::web::layout::Layout;
 use crate::web::{form_status, html, see_other};
 
@@ -150,7 +151,7 @@ pub async fn create(
     let result = state
         .db
         .run(move |conn| {
-            Ok(admin::create_office(
+            Ok(administration::create_office(
                 conn,
                 &actor,
                 &code,
@@ -224,7 +225,7 @@ pub async fn update(
     let result = state
         .db
         .run(move |conn| {
-            Ok(admin::update_office(
+            Ok(administration::update_office(
                 conn,
                 &actor,
                 id,

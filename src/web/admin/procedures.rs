@@ -9,14 +9,15 @@ use askama::Template;
 use crate::auth::csrf::CsrfForm;
 use crate::auth::session::push_flash;
 use crate::auth::Staff;
-use crate::catalog::{self, DocumentInput, ProcedureInput};
 use crate::db::procedures::{Procedure, ProcedureFull};
+use crate::domain::fields::FieldErrors;
 use crate::domain::procedure::{describe_time, split_codes, Channel, DocumentForm, ReturnMethod};
 use crate::domain::role::Admins;
 use crate::domain::time::{now_utc, today};
+use crate::error::ActionError;
 use crate::error::AppError;
+use crate::services::catalog::{self, DocumentInput, ProcedureInput};
 use crate::state::AppState;
-use crate::validation::{ActionError, FieldErrors};
 use crate::web::layout::Layout;
 use crate::web::{form_status, html, see_other};
 

@@ -7,18 +7,19 @@ use actix_web::{get, post, web, HttpRequest, HttpResponse};
 use askama::Template;
 use serde::Deserialize;
 
-use crate::admin::{self, NewUserInput, UserChanges};
 use crate::auth::csrf::CsrfForm;
 use crate::auth::session::push_flash;
 use crate::auth::Staff;
 use crate::db::offices::Office;
 use crate::db::users::{User, UserRow};
+use crate::domain::fields::FieldErrors;
 use crate::domain::role::Admins;
 use crate::domain::time::now_utc;
 use crate::domain::Role;
+use crate::error::ActionError;
 use crate::error::{urlencode, AppError};
+use crate::services::administration::{self, NewUserInput, UserChanges};
 use crate::state::AppState;
-use crate::validation::{ActionError, FieldErrors};
 use crate::web::layout::Layout;
 use crate::web::paging::Pager;
 use crate::web::{form_status, html, see_other};
@@ -233,7 +234,15 @@ pub async fn create(
         .await?;
     let result = state
         .db
-        .run(move |conn| Ok(admin::create_user(conn, &actor, &input, hashed, now_utc())))
+        .run(move |conn| {
+            Ok(administration::create_user(
+                conn,
+                &actor,
+                &input,
+                hashed,
+                now_utc(),
+            ))
+        })
         .await?;
     match result {
         Ok(user) => {
@@ -309,7 +318,7 @@ pub async fn update(
     let result = state
         .db
         .run(move |conn| {
-            Ok(admin::update_user(
+            Ok(administration::update_user(
                 conn,
                 &actor,
                 actor_id,
@@ -371,7 +380,15 @@ pub async fn reset_password(
         .await?;
     let result = state
         .db
-        .run(move |conn| Ok(admin::reset_password(conn, &actor, id, hashed, now_utc())))
+        .run(move |conn| {
+            Ok(administration::reset_password(
+                conn,
+                &actor,
+                id,
+                hashed,
+                now_utc(),
+            ))
+        })
         .await?;
     match result {
         Ok(()) => {

@@ -10,9 +10,9 @@ use serde::Serialize;
 use super::ApiError;
 use crate::domain::calendar::RULE_YEARS;
 use crate::domain::deadline::{compute, MAX_WORKING_DAYS};
+use crate::domain::fields::FieldErrors;
 use crate::domain::time::vietnam;
 use crate::state::AppState;
-use crate::validation::FieldErrors;
 
 #[derive(Serialize)]
 struct Day {

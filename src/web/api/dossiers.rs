@@ -12,13 +12,15 @@ use crate::db::dossiers::{DossierFilter, DossierRow};
 use crate::db::offices::Office;
 use crate::db::procedures::Procedure;
 use crate::domain::dossier::{is_overdue, Status};
+use crate::domain::fields::FieldErrors;
 use crate::domain::reception::ApplicantInput;
 use crate::domain::role::{DossierReaders, Receivers};
 use crate::domain::time::{now_utc, rfc3339, today};
-use crate::dossiers::{self, DossierDetail};
-use crate::reception::{self, Actor, DocumentInput, ReceptionInput};
+use crate::error::ActionError;
+use crate::services::dossiers::{self, DossierDetail};
+use crate::services::reception::{self, DocumentInput, ReceptionInput};
+use crate::services::Actor;
 use crate::state::AppState;
-use crate::validation::{ActionError, FieldErrors};
 
 #[derive(Deserialize, Default)]
 #[serde(default)]
@@ -270,7 +272,7 @@ pub fn dossier_json(d: &DossierDetail, public_url: &str) -> DossierJson {
     let timeliness = match (x.decided_at, x.due_date.or(x.original_due_date)) {
         (Some(at), Some(due)) => Some(
             crate::domain::dossier::timeliness(
-                crate::reception::local_day(at),
+                crate::services::reception::local_day(at),
                 due,
                 x.extended || x.supplement_requests > 1,
             )
@@ -635,7 +637,9 @@ fn iso_date(raw: Option<&str>, field: &str, errors: &mut FieldErrors) -> Option<
     }
 }
 
-pub fn action_input(body: ActionBody) -> Result<crate::processing::ActionInput, FieldErrors> {
+pub fn action_input(
+    body: ActionBody,
+) -> Result<crate::services::processing::ActionInput, FieldErrors> {
     let mut errors = FieldErrors::new();
     let result = body.result.unwrap_or_default();
     let result_date = iso_date(result.date.as_deref(), "result.date", &mut errors);
@@ -653,7 +657,7 @@ pub fn action_input(body: ActionBody) -> Result<crate::processing::ActionInput, 
     if !errors.is_empty() {
         return Err(errors);
     }
-    Ok(crate::processing::ActionInput {
+    Ok(crate::services::processing::ActionInput {
         action: body.action.unwrap_or_default(),
         version: body.version,
         officer: body.officer.unwrap_or_default(),
@@ -690,7 +694,7 @@ pub async fn act(
     path: web::Path<String>,
     body: web::Json<ActionBody>,
 ) -> Result<HttpResponse, ApiError> {
-    use crate::processing::ActError;
+    use crate::services::processing::ActError;
     let code = path.into_inner();
     let input = action_input(body.into_inner()).map_err(|e| ApiError::validation(&e))?;
     let cal = state.calendar().await?;
@@ -706,7 +710,8 @@ pub async fn act(
             else {
                 return Ok(Err(ApiError::not_found()));
             };
-            let result = crate::processing::act(conn, &cal, &actor, found.id, &input, now_utc());
+            let result =
+                crate::services::processing::act(conn, &cal, &actor, found.id, &input, now_utc());
             let fresh = crate::db::dossiers::Dossier::find(conn, found.id)?;
             let current = dossiers::load(conn, fresh)?;
             let json = dossier_json(&current, &public_url);

@@ -5,17 +5,14 @@ pub mod dossiers;
 pub mod procedures;
 pub mod tokens;
 
-use std::collections::BTreeMap;
-
 use actix_web::http::StatusCode;
-use actix_web::{get, web, HttpResponse, ResponseError};
-use serde::Serialize;
+use actix_web::{get, web, HttpResponse};
 
 use crate::auth::ApiStaff;
 use crate::domain::role::AnyStaff;
 use crate::error::AppError;
 use crate::state::AppState;
-use crate::validation::FieldErrors;
+use serde::Serialize;
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.service(tokens::create)
@@ -30,100 +27,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .service(dossiers::act);
 }
 
-/// `{"error": code, "message": Vietnamese sentence, "fields": {...}}`.
-#[derive(Debug, Serialize)]
-pub struct ApiError {
-    #[serde(skip)]
-    pub status: StatusCode,
-    pub error: &'static str,
-    pub message: String,
-    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
-    pub fields: BTreeMap<String, String>,
-    /// With a 409: the dossier as it is now, so the client can act again.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub dossier: Option<serde_json::Value>,
-}
-
-impl std::fmt::Display for ApiError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{} {}: {}", self.status, self.error, self.message)
-    }
-}
-
-impl ApiError {
-    pub fn new(status: StatusCode, error: &'static str, message: impl Into<String>) -> Self {
-        ApiError {
-            status,
-            error,
-            message: message.into(),
-            fields: BTreeMap::new(),
-            dossier: None,
-        }
-    }
-
-    pub fn unauthorized() -> Self {
-        Self::new(
-            StatusCode::UNAUTHORIZED,
-            "unauthorized",
-            "Thiếu mã truy cập hoặc mã truy cập không hợp lệ, đã hết hạn.",
-        )
-    }
-
-    pub fn forbidden() -> Self {
-        Self::new(
-            StatusCode::FORBIDDEN,
-            "forbidden",
-            "Vai trò của bạn không được dùng chức năng này.",
-        )
-    }
-
-    pub fn not_found() -> Self {
-        Self::new(StatusCode::NOT_FOUND, "not_found", "Không tìm thấy.")
-    }
-
-    pub fn validation(errors: &FieldErrors) -> Self {
-        let mut e = Self::new(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "validation",
-            "Dữ liệu gửi lên chưa hợp lệ: xem từng trường trong fields.",
-        );
-        e.fields = errors
-            .iter()
-            .map(|(f, m)| (f.to_string(), m.to_string()))
-            .collect();
-        e
-    }
-}
-
-impl ResponseError for ApiError {
-    fn status_code(&self) -> StatusCode {
-        self.status
-    }
-
-    fn error_response(&self) -> HttpResponse {
-        HttpResponse::build(self.status).json(self)
-    }
-}
-
-impl From<AppError> for ApiError {
-    fn from(e: AppError) -> Self {
-        let status = e.status();
-        if status.is_server_error() {
-            tracing::error!(error = %e, "api request failed");
-        }
-        let (_, message) = e.title_and_message();
-        let code = match status {
-            StatusCode::NOT_FOUND => "not_found",
-            StatusCode::FORBIDDEN => "forbidden",
-            StatusCode::BAD_REQUEST => "bad_request",
-            StatusCode::CONFLICT => "conflict",
-            StatusCode::SERVICE_UNAVAILABLE => "unavailable",
-            StatusCode::SEE_OTHER => return ApiError::unauthorized(),
-            _ => "internal",
-        };
-        ApiError::new(status, code, message)
-    }
-}
+pub use crate::error::ApiError;
 
 /// Malformed JSON is a 400, an oversized body a 413, both in the API's error shape.
 pub fn json_config() -> web::JsonConfig {

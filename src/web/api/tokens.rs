@@ -7,11 +7,11 @@ use serde::{Deserialize, Serialize};
 use super::ApiError;
 use crate::auth::extract::token_hash;
 use crate::auth::login::{attempt, LoginError};
-use crate::auth::password::random_token;
 use crate::db::api_tokens::ApiToken;
+use crate::domain::fields::FieldErrors;
 use crate::domain::time::{now_utc, rfc3339};
+use crate::services::passwords::random_token;
 use crate::state::AppState;
-use crate::validation::FieldErrors;
 use crate::web::client_address;
 
 #[derive(Deserialize)]

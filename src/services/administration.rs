@@ -6,11 +6,12 @@ use chrono::NaiveDateTime;
 use crate::db::offices::{NewOffice, Office};
 use crate::db::users::{NewUser, User};
 use crate::db::{audit, write_tx, DbConnection};
+use crate::domain::fields::FieldErrors;
 use crate::domain::office::{parse_office_name, would_cycle, OfficeCode};
 use crate::domain::user::{parse_full_name, Username};
 use crate::domain::Role;
+use crate::error::ActionError;
 use crate::error::AppError;
-use crate::validation::{ActionError, FieldErrors};
 
 /// What creating a user needs, as typed.
 #[derive(Debug, Clone, Default)]
@@ -225,7 +226,7 @@ pub fn password_change_gate(
     id: i64,
     now: NaiveDateTime,
 ) -> Result<String, ActionError> {
-    use crate::auth::throttle::password_change_key;
+    use crate::domain::throttle::password_change_key;
     let user = User::find(conn, id)?;
     let key = password_change_key(&user.username);
     if let Some(until) = crate::db::login_failures::blocked_until(conn, &key, now)? {
@@ -259,8 +260,8 @@ pub fn change_own_password(
     change: PasswordChange<'_>,
     now: NaiveDateTime,
 ) -> Result<i32, ActionError> {
-    use crate::auth::throttle::{password_change_key, wait_after};
     use crate::db::login_failures;
+    use crate::domain::throttle::{password_change_key, wait_after};
     let user = User::find(conn, id)?;
     let key = password_change_key(&user.username);
     let mut errors = FieldErrors::new();

@@ -7,11 +7,12 @@ use serde::Deserialize;
 use crate::db::procedures::{DocumentFields, Procedure, ProcedureFields};
 use crate::db::{audit, write_tx, DbConnection};
 use crate::domain::deadline::MAX_WORKING_DAYS;
+use crate::domain::fields::FieldErrors;
 use crate::domain::procedure::{join_codes, Channel, DocumentForm, ReturnMethod};
+use crate::error::ActionError;
 use crate::error::AppError;
-use crate::validation::{ActionError, FieldErrors};
 
-const SEED: &str = include_str!("../seed/thads_procedures.json");
+const SEED: &str = include_str!("../../seed/thads_procedures.json");
 
 #[derive(Deserialize)]
 struct SeedFile {

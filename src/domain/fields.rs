@@ -1,8 +1,6 @@
 //! Field-by-field validation messages, shown beside each field and in the
 //! error summary (pages) or in `fields` (API).
 
-use crate::error::AppError;
-
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct FieldErrors(Vec<(String, String)>);
 
@@ -42,33 +40,6 @@ impl FieldErrors {
                 None
             }
         }
-    }
-}
-
-/// An action refused for its input, or failed for another reason.
-#[derive(Debug)]
-pub enum ActionError {
-    Invalid(FieldErrors),
-    Failed(AppError),
-}
-
-impl ActionError {
-    pub fn field(field: &str, message: impl Into<String>) -> Self {
-        let mut e = FieldErrors::new();
-        e.add(field, message);
-        ActionError::Invalid(e)
-    }
-}
-
-impl From<AppError> for ActionError {
-    fn from(e: AppError) -> Self {
-        ActionError::Failed(e)
-    }
-}
-
-impl From<diesel::result::Error> for ActionError {
-    fn from(e: diesel::result::Error) -> Self {
-        ActionError::Failed(AppError::Db(e))
     }
 }
 

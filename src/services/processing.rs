@@ -13,13 +13,14 @@ use crate::db::{write_tx, DbConnection};
 use crate::domain::calendar::Calendar;
 use crate::domain::deadline::compute;
 use crate::domain::dossier::Status;
+use crate::domain::fields::FieldErrors;
 use crate::domain::reception::{long_text, text, DocumentLine, NAME_MAX};
 use crate::domain::time::{format_date, to_local};
 use crate::domain::workflow::{self, Action, Refusal};
 use crate::domain::Role;
 use crate::error::AppError;
-use crate::reception::{deadline_columns, Actor, DocumentInput};
-use crate::validation::FieldErrors;
+use crate::services::reception::{deadline_columns, DocumentInput};
+use crate::services::Actor;
 
 /// An action as asked, fields as typed (dates already parsed by the caller,
 /// which reports malformed ones itself).
@@ -465,7 +466,7 @@ pub fn act(
             Plan::RequestSupplement { missing, note } => {
                 let number = d.supplement_requests + 1;
                 // Due within 3 working days of the clock's start.
-                let started = crate::reception::local_day(d.received_at);
+                let started = crate::services::reception::local_day(d.received_at);
                 let limit = compute(cal, to_local(d.received_at).naive_local(), 3)
                     .map(|x| x.due_date)
                     .unwrap_or(started);

@@ -1,19 +1,12 @@
 //! Argon2id password hashes and random secrets.
 
+use crate::config::HashCost;
 use crate::error::AppError;
 use argon2::password_hash::rand_core::OsRng;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::{Algorithm, Argon2, Params, Version};
 use base64::Engine as _;
 use rand::RngCore;
-
-/// How expensive hashing is. Production uses OWASP's argon2id settings;
-/// tests use the cheapest so the suite stays fast.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum HashCost {
-    Production,
-    Test,
-}
 
 fn hasher(cost: HashCost) -> Argon2<'static> {
     let params = match cost {

@@ -12,11 +12,12 @@ use crate::db::{audit, write_tx, DbConnection};
 use crate::domain::calendar::{
     diff_days, Calendar, CalendarSettings, DayChange, DayEntry, DayKind, RULE_YEARS,
 };
+use crate::domain::fields::FieldErrors;
 use crate::domain::holidays::{rule_schedule, rule_sources};
+use crate::error::ActionError;
 use crate::error::AppError;
-use crate::validation::{ActionError, FieldErrors};
 
-const SEED: &str = include_str!("../seed/holidays.json");
+const SEED: &str = include_str!("../../seed/holidays.json");
 
 #[derive(Deserialize)]
 struct SeedFile {
@@ -481,7 +482,7 @@ pub fn put_day(
     now: NaiveDateTime,
 ) -> Result<NaiveDate, ActionError> {
     let mut e = FieldErrors::new();
-    let date = crate::catalog::parse_date(&input.date);
+    let date = crate::services::catalog::parse_date(&input.date);
     if date.is_none() {
         e.add(
             "date",
@@ -646,7 +647,7 @@ fn recompute_after_change(
         return Ok(());
     };
     let cal = build(conn)?;
-    let moved = crate::processing::recompute_open(conn, &cal, user.id, now)?;
+    let moved = crate::services::processing::recompute_open(conn, &cal, user.id, now)?;
     if moved > 0 {
         tracing::info!(moved, "due dates recomputed after a calendar correction");
     }

@@ -7,9 +7,7 @@ use chrono::{Duration, NaiveDate, NaiveDateTime, NaiveTime};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 
-use crate::admin::{self, NewUserInput};
-use crate::auth::password::HashCost;
-use crate::db::bootstrap::DEFAULT_OFFICE_CODE;
+use crate::config::HashCost;
 use crate::db::dossiers::Dossier;
 use crate::db::offices::Office;
 use crate::db::procedures::{Procedure, ProcedureFull};
@@ -18,9 +16,12 @@ use crate::db::DbConnection;
 use crate::domain::calendar::Calendar;
 use crate::domain::reception::ApplicantInput;
 use crate::domain::time::now_utc;
+use crate::error::ActionError;
 use crate::error::AppError;
-use crate::reception::{self, Actor, DocumentInput, NoticeInput, NoticeKind, ReceptionInput};
-use crate::validation::ActionError;
+use crate::services::administration::{self, NewUserInput};
+use crate::services::reception::{self, DocumentInput, NoticeInput, NoticeKind, ReceptionInput};
+use crate::services::seed::DEFAULT_OFFICE_CODE;
+use crate::services::Actor;
 
 /// What to generate.
 pub struct DemoOptions {
@@ -293,7 +294,7 @@ pub fn run(
     let now = now_utc();
     let mut summary = DemoSummary::default();
     for (code, name) in OFFICES {
-        admin::create_office(conn, "demo", code, name, Some(DEFAULT_OFFICE_CODE), now)
+        administration::create_office(conn, "demo", code, name, Some(DEFAULT_OFFICE_CODE), now)
             .map_err(explain)?;
         summary.offices += 1;
     }
@@ -305,8 +306,8 @@ pub fn run(
             office_code: office.unwrap_or(DEFAULT_OFFICE_CODE).into(),
             must_change_password: false,
         };
-        let hashed = crate::auth::password::hash_new(opts.hash_cost, &opts.password)?;
-        admin::create_user(conn, "demo", &input, hashed, now).map_err(explain)?;
+        let hashed = crate::services::passwords::hash_new(opts.hash_cost, &opts.password)?;
+        administration::create_user(conn, "demo", &input, hashed, now).map_err(explain)?;
         summary.users.push((username.to_string(), role_label(role)));
     }
     let procedures: Vec<ProcedureFull> = Procedure::all_full(conn, true)?;
@@ -326,7 +327,7 @@ pub fn run(
         actor_of(conn, "chuyenvien.kv1")?,
     ];
     let mut rng = StdRng::seed_from_u64(opts.seed);
-    let today = crate::reception::local_day(now);
+    let today = crate::services::reception::local_day(now);
     let mut times: Vec<NaiveDateTime> = (0..opts.dossiers)
         .map(|_| reception_time(&mut rng, cal, today, opts.days, now))
         .collect();
@@ -400,8 +401,9 @@ pub fn run(
             return_method: if by_post { "postal" } else { "counter" }.into(),
             note: String::new(),
             received_at: Some(at),
-            postmarked_on: postal
-                .then(|| crate::reception::local_day(at) - Duration::days(rng.gen_range(1..5))),
+            postmarked_on: postal.then(|| {
+                crate::services::reception::local_day(at) - Duration::days(rng.gen_range(1..5))
+            }),
             postal_record: if postal {
                 format!("BB-{}", rng.gen_range(100..999))
             } else {
@@ -488,7 +490,7 @@ fn progress(
     now: NaiveDateTime,
     summary: &mut DemoSummary,
 ) -> Result<(), AppError> {
-    use crate::processing::{act, ActionInput};
+    use crate::services::processing::{act, ActionInput};
     let mut version = i64::from(dossier.version);
     let mut at = dossier.received_at;
     let step = |conn: &mut DbConnection,
@@ -509,7 +511,7 @@ fn progress(
                 *version = i64::from(d.version);
                 Ok(true)
             }
-            Err(crate::processing::ActError::Failed(e)) => Err(e),
+            Err(crate::services::processing::ActError::Failed(e)) => Err(e),
             Err(_) => Ok(false),
         }
     };
@@ -543,7 +545,7 @@ fn progress(
     if rng.gen_bool(0.12) {
         at = work_time(cal, rng, at, 1);
         let request = ActionInput {
-            missing: vec![crate::reception::DocumentInput {
+            missing: vec![crate::services::reception::DocumentInput {
                 name: "Bản sao có chứng thực bản án, quyết định".into(),
                 form: "certified_copy".into(),
                 count: "1".into(),
@@ -668,7 +670,8 @@ fn progress(
             6..=8 => ("satisfied", ""),
             _ => ("dissatisfied", "Phải chờ lâu tại quầy."),
         };
-        crate::returns::rate(conn, team.clerk, dossier.id, level, comment, at).map_err(explain)?;
+        crate::services::returns::rate(conn, team.clerk, dossier.id, level, comment, at)
+            .map_err(explain)?;
         summary.ratings += 1;
     }
     Ok(())

@@ -10,13 +10,14 @@ use crate::db::ratings::{NewRating, Rating};
 use crate::db::{audit, is_unique_violation, sequences, write_tx, DbConnection};
 use crate::domain::calendar::Calendar;
 use crate::domain::dossier::Status;
+use crate::domain::fields::FieldErrors;
 use crate::domain::procedure::fold;
 use crate::domain::reception::{long_text, text, NAME_MAX};
 use crate::domain::time::to_local;
+use crate::error::ActionError;
 use crate::error::AppError;
-use crate::processing::{act, ActError, ActionInput};
-use crate::reception::Actor;
-use crate::validation::{ActionError, FieldErrors};
+use crate::services::processing::{act, ActError, ActionInput};
+use crate::services::Actor;
 
 /// The three answers of the satisfaction question.
 pub const LEVELS: [(&str, &str); 3] = [

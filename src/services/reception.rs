@@ -4,7 +4,6 @@
 
 use chrono::{Datelike, Duration, NaiveDate, NaiveDateTime};
 
-use crate::auth::password::random_token;
 use crate::db::dossiers::{Dossier, NewDossier};
 use crate::db::notices::{CounterNotice, NewCounterNotice};
 use crate::db::offices::Office;
@@ -14,6 +13,7 @@ use crate::domain::applicant::{code_counter_key, DossierCode, EARLIEST_RECEPTION
 use crate::domain::calendar::Calendar;
 use crate::domain::deadline::{compute, Deadline};
 use crate::domain::dossier::Status;
+use crate::domain::fields::FieldErrors;
 use crate::domain::office::OfficeCode;
 use crate::domain::procedure::{split_codes, Channel, DocumentForm, ReturnMethod};
 use crate::domain::reception::{
@@ -21,30 +21,10 @@ use crate::domain::reception::{
     text, Applicant, ApplicantInput, DocumentLine, ListedDocument, ADDRESS_MAX, NAME_MAX,
 };
 use crate::domain::time::{format_datetime, to_local, vietnam};
+use crate::error::ActionError;
 use crate::error::AppError;
-use crate::validation::{ActionError, FieldErrors};
-
-/// Who acts: the signed-in staff member.
-#[derive(Debug, Clone)]
-pub struct Actor {
-    pub user_id: i64,
-    pub username: String,
-    pub full_name: String,
-    pub office_id: i64,
-    pub role: crate::domain::Role,
-}
-
-impl From<&crate::auth::extract::CurrentUser> for Actor {
-    fn from(u: &crate::auth::extract::CurrentUser) -> Actor {
-        Actor {
-            user_id: u.id,
-            username: u.username.clone(),
-            full_name: u.full_name.clone(),
-            office_id: u.office_id,
-            role: u.role,
-        }
-    }
-}
+use crate::services::passwords::random_token;
+use crate::services::Actor;
 
 /// A document line as typed.
 #[derive(Debug, Clone, Default)]

@@ -1,0 +1,26 @@
+//! The use cases: receiving, processing and returning dossiers, the catalog,
+//! the calendar, administration, seeding, exports, the demo. Each action is
+//! one transaction taking an actor and plain inputs; no HTTP types here.
+
+pub mod administration;
+pub mod calendar;
+pub mod catalog;
+pub mod demo;
+pub mod dossiers;
+pub mod export;
+pub mod passwords;
+pub mod processing;
+pub mod reception;
+pub mod returns;
+pub mod seed;
+
+/// Who acts: a staff member (the web layer makes one from the signed-in
+/// user), or the system itself for seeding and the demo.
+#[derive(Debug, Clone)]
+pub struct Actor {
+    pub user_id: i64,
+    pub username: String,
+    pub full_name: String,
+    pub office_id: i64,
+    pub role: crate::domain::Role,
+}
