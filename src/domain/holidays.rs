@@ -6,7 +6,7 @@
 
 use chrono::{Datelike, Duration, NaiveDate, Weekday};
 
-use super::calendar::{DayEntry, DayKind};
+use super::day::{DayEntry, DayKind};
 use super::lunar;
 
 pub const NEW_YEAR: &str = "Tết Dương lịch";

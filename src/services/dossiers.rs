@@ -94,3 +94,27 @@ pub fn list(
 pub fn day_start_utc(day: NaiveDate) -> NaiveDateTime {
     day.and_hms_opt(0, 0, 0).expect("midnight") - chrono::Duration::hours(7)
 }
+
+/// The dossier a search box entry points at: a code, or the status link of
+/// a receipt's QR code (a scanner types the whole URL).
+pub fn token_in(q: &str) -> Option<&str> {
+    let at = q.find("/tra-cuu/")? + "/tra-cuu/".len();
+    let token = q[at..].trim().trim_end_matches('/');
+    let token = token.split(['?', '#']).next().unwrap_or("");
+    (!token.is_empty()).then_some(token)
+}
+
+/// Finds the dossier a search entry names (code or QR link) among `visible`.
+pub fn find_entry(
+    conn: &mut crate::db::DbConnection,
+    q: &str,
+    visible: &[i64],
+) -> Result<Option<String>, AppError> {
+    let found = match token_in(q) {
+        Some(token) => crate::db::dossiers::Dossier::find_by_token(conn, token)?,
+        None => crate::db::dossiers::Dossier::find_by_code(conn, &q.trim().to_uppercase())?,
+    };
+    Ok(found
+        .filter(|d| visible.contains(&d.office_id))
+        .map(|d| d.code))
+}

@@ -9,7 +9,7 @@ use actix_web::{get, web, HttpResponse};
 use askama::Template;
 
 use super::dossier_view::DossierView;
-use super::dossiers::{load, view};
+use super::dossier_view::{load, view};
 use super::html;
 use super::print::PrintHeader;
 use crate::auth::Staff;

@@ -1,6 +1,10 @@
 //! A dossier as pages and printouts show it: every value formatted in
 //! Vietnamese, dates dd/mm/yyyy, times in Asia/Ho_Chi_Minh.
 
+use crate::error::AppError;
+use crate::services::dossiers;
+use crate::state::AppState;
+use crate::web::api::dossiers::lookup_url;
 use chrono::{NaiveDate, Timelike};
 
 use crate::domain::dossier::Status;
@@ -295,4 +299,25 @@ impl DossierView {
                 .collect(),
         }
     }
+}
+
+pub async fn load(
+    state: &AppState,
+    office_id: i64,
+    code: String,
+) -> Result<DossierDetail, AppError> {
+    state
+        .db
+        .run(move |conn| {
+            let visible = dossiers::visible_offices(conn, office_id)?;
+            dossiers::load_by_code(conn, &code, &visible)?.ok_or(AppError::NotFound)
+        })
+        .await
+}
+
+pub fn view(state: &AppState, d: &DossierDetail) -> DossierView {
+    DossierView::of(
+        d,
+        lookup_url(&state.config.public_url, &d.dossier.lookup_token),
+    )
 }

@@ -11,6 +11,7 @@ use chrono::{NaiveDate, NaiveDateTime};
 use serde::Deserialize;
 
 use super::layout::Layout;
+use super::options::{form_options, FormOption};
 use super::{form_status, html, see_other};
 use crate::auth::csrf::CsrfForm;
 use crate::auth::Staff;
@@ -171,11 +172,6 @@ pub struct ReceptionForm {
 const EXTRA_LINES: usize = 2;
 const FIX_LINES: usize = 3;
 
-pub struct FormOption {
-    pub value: &'static str,
-    pub label: &'static str,
-}
-
 #[derive(Template)]
 #[template(path = "reception/form.html")]
 struct FormPage {
@@ -226,16 +222,6 @@ fn options(p: &ProcedureFull) -> (Vec<FormOption>, Vec<FormOption>) {
         })
         .collect();
     (channels, returns)
-}
-
-pub fn form_options() -> Vec<FormOption> {
-    DocumentForm::ALL
-        .iter()
-        .map(|f| FormOption {
-            value: f.as_str(),
-            label: f.label(),
-        })
-        .collect()
 }
 
 /// Whether the procedure charges anything ("Không", "Không thu phí..." do not).

@@ -8,9 +8,9 @@ use askama::Template;
 use chrono::{Datelike, NaiveDate};
 use serde::Deserialize;
 
-use super::dossiers::{status_options, StatusOption};
 use super::html;
 use super::layout::Layout;
+use super::options::{status_options, StatusOption};
 use super::paging::Pager;
 use super::print::PrintHeader;
 use crate::auth::Staff;

@@ -146,7 +146,7 @@ struct QueuePage {
     /// The outcome of a bulk assignment, shown from the request (never stored
     /// in the cookie, which a long list of failures would overflow).
     assigned: Option<Assigned>,
-    ratings: super::returns::RatingSummary,
+    ratings: super::ratings::RatingSummary,
     /// Due dates moved by a holiday-calendar change in the last 30 days: the office calls the citizen.
     moved: Vec<MovedRow>,
 }
@@ -291,7 +291,7 @@ async fn queue_page(
             officer,
             error,
             assigned,
-            ratings: super::returns::summarise(&ratings),
+            ratings: super::ratings::summarise(&ratings),
             moved: moved_rows(moved),
         },
     )

@@ -1,7 +1,4 @@
-//! Returning results: the return counter (find by code or scanned QR link,
-//! see what is ready, hand over, rate, print the return record) and the
-//! postal desk (intake records, handover lists to the postal worker,
-//! delivery outcomes imported from the postal operator's CSV).
+//! The postal desk: intake records of dossiers received by post, handover lists of results for the postal worker, and delivery outcomes imported from the postal operator's CSV.
 
 use std::collections::HashMap;
 
@@ -11,277 +8,26 @@ use actix_web::http::StatusCode;
 use actix_web::{get, post, web, HttpRequest, HttpResponse};
 use askama::Template;
 use futures_util::StreamExt;
-use serde::Deserialize;
 
-use super::dossier_view::DossierView;
-use super::dossiers::{load, view};
-use super::layout::Layout;
-use super::print::PrintHeader;
-use super::{html, see_other};
 use crate::auth::csrf::CsrfForm;
 use crate::auth::session::push_flash;
 use crate::auth::Staff;
-use crate::db::dossiers::{Dossier, DossierFilter, DossierRow};
+use crate::db::dossiers::{Dossier, DossierFilter};
 use crate::db::postal::{PostalIntake, Shipment};
 use crate::domain::fields::FieldErrors;
 use crate::domain::reception::{format_amount, parse_amount};
 use crate::domain::role::Receivers;
-use crate::domain::time::{format_date, format_datetime, now_utc, today};
+use crate::domain::time::{format_datetime, now_utc};
 use crate::error::ActionError;
-use crate::error::{urlencode, AppError};
+use crate::error::AppError;
 use crate::services::dossiers::{self as reading, visible_offices};
 use crate::services::reception::local_day;
 use crate::services::returns::{self, ShipLine};
 use crate::services::Actor;
 use crate::state::AppState;
-
-/// The dossier a search box entry points at: a code, or the status link of
-/// a receipt's QR code (a scanner types the whole URL).
-pub fn token_in(q: &str) -> Option<&str> {
-    let at = q.find("/tra-cuu/")? + "/tra-cuu/".len();
-    let token = q[at..].trim().trim_end_matches('/');
-    let token = token.split(['?', '#']).next().unwrap_or("");
-    (!token.is_empty()).then_some(token)
-}
-
-pub struct ReadyRow {
-    pub code: String,
-    pub applicant: String,
-    pub procedure: String,
-    pub return_method: &'static str,
-    pub decided: String,
-    pub postal_returns: i32,
-}
-
-fn ready_rows(rows: Vec<DossierRow>) -> Vec<ReadyRow> {
-    rows.into_iter()
-        .map(|r| {
-            let x = r.dossier;
-            ReadyRow {
-                return_method: crate::domain::procedure::ReturnMethod::parse(&x.return_method)
-                    .map(|m| m.label())
-                    .unwrap_or(""),
-                code: x.code,
-                applicant: x.applicant_name,
-                procedure: r.procedure_name,
-                decided: x.decided_at.map(format_datetime).unwrap_or_default(),
-                postal_returns: x.postal_returns,
-            }
-        })
-        .collect()
-}
-
-#[derive(Template)]
-#[template(path = "returns/counter.html")]
-struct CounterPage {
-    page: Layout,
-    q: String,
-    message: String,
-    ready: Vec<ReadyRow>,
-}
-
-#[derive(Deserialize)]
-pub struct CounterQuery {
-    q: Option<String>,
-}
-
-/// Finds the dossier a search entry names (code or QR link) among `visible`.
-pub fn find_entry(
-    conn: &mut crate::db::DbConnection,
-    q: &str,
-    visible: &[i64],
-) -> Result<Option<String>, AppError> {
-    let found = match token_in(q) {
-        Some(token) => Dossier::find_by_token(conn, token)?,
-        None => Dossier::find_by_code(conn, &q.trim().to_uppercase())?,
-    };
-    Ok(found
-        .filter(|d| visible.contains(&d.office_id))
-        .map(|d| d.code))
-}
-
-#[get("/tra-ket-qua")]
-pub async fn counter(
-    req: HttpRequest,
-    staff: Staff<Receivers>,
-    state: web::Data<AppState>,
-    query: web::Query<CounterQuery>,
-) -> Result<HttpResponse, AppError> {
-    counter_page(&req, &staff, &state, query.into_inner()).await
-}
-
-/// A code typed or a receipt's QR link scanned: posted, so that the link's
-/// token never lands in a URL.
-#[post("/tra-ket-qua")]
-pub async fn counter_search(
-    req: HttpRequest,
-    staff: Staff<Receivers>,
-    state: web::Data<AppState>,
-    CsrfForm(form): CsrfForm<CounterQuery>,
-) -> Result<HttpResponse, AppError> {
-    counter_page(&req, &staff, &state, form).await
-}
-
-async fn counter_page(
-    req: &HttpRequest,
-    staff: &Staff<Receivers>,
-    state: &AppState,
-    query: CounterQuery,
-) -> Result<HttpResponse, AppError> {
-    let q: String = query
-        .q
-        .unwrap_or_default()
-        .trim()
-        .chars()
-        .take(300)
-        .collect();
-    let office = staff.user.office_id;
-    let q2 = q.clone();
-    let (found, ready) = state
-        .db
-        .run(move |conn| {
-            let visible = visible_offices(conn, office)?;
-            let found = if q2.is_empty() {
-                None
-            } else {
-                find_entry(conn, &q2, &visible)?
-            };
-            let filter = DossierFilter {
-                office_ids: visible,
-                status: Some("result_ready".into()),
-                by_due_date: true,
-                ..DossierFilter::default()
-            };
-            Ok((found, reading::list(conn, &filter, 0, 500)?.0))
-        })
-        .await?;
-    if let Some(code) = found {
-        return Ok(see_other(&format!("/ho-so/{}", urlencode(&code))));
-    }
-    let message = if q.is_empty() {
-        String::new()
-    } else {
-        format!("Không tìm thấy hồ sơ “{q}” trong đơn vị của bạn.")
-    };
-    html(
-        if message.is_empty() {
-            StatusCode::OK
-        } else {
-            StatusCode::NOT_FOUND
-        },
-        &CounterPage {
-            page: Layout::new(req, "Trả kết quả", Some(&staff.user)),
-            q,
-            message,
-            ready: ready_rows(ready),
-        },
-    )
-}
-
-#[derive(Deserialize)]
-pub struct RatingForm {
-    #[serde(default)]
-    level: String,
-    #[serde(default)]
-    comment: String,
-}
-
-#[post("/ho-so/{code}/danh-gia")]
-pub async fn rate(
-    req: HttpRequest,
-    staff: Staff<Receivers>,
-    state: web::Data<AppState>,
-    path: web::Path<String>,
-    form: CsrfForm<RatingForm>,
-) -> Result<HttpResponse, AppError> {
-    let code = path.into_inner();
-    let d = load(&state, staff.user.office_id, code.clone()).await?;
-    let actor = Actor::from(&staff.user);
-    let id = d.dossier.id;
-    let RatingForm { level, comment } = form.0;
-    let result = state
-        .db
-        .run(move |conn| Ok(returns::rate(conn, &actor, id, &level, &comment, now_utc())))
-        .await?;
-    let session = req.get_session();
-    match result {
-        Ok(()) => push_flash(&session, "success", "Đã ghi nhận đánh giá của người dân."),
-        Err(ActionError::Invalid(e)) => {
-            let m = e
-                .iter()
-                .next()
-                .map(|(_, m)| m.to_string())
-                .unwrap_or_default();
-            push_flash(&session, "error", &m);
-        }
-        Err(ActionError::Failed(e)) => return Err(e),
-    }
-    Ok(see_other(&format!("/ho-so/{}", urlencode(&code))))
-}
-
-#[derive(Template)]
-#[template(path = "print/return_record.html")]
-struct ReturnRecord {
-    title: String,
-    back: String,
-    header: PrintHeader,
-    d: DossierView,
-    recipient: String,
-    id_number: String,
-    authorisation: String,
-    at: String,
-    result: String,
-    clerk: String,
-}
-
-#[get("/ho-so/{code}/phieu-tra")]
-pub async fn return_record(
-    staff: Staff<crate::domain::role::DossierReaders>,
-    state: web::Data<AppState>,
-    path: web::Path<String>,
-) -> Result<HttpResponse, AppError> {
-    let d = load(&state, staff.user.office_id, path.into_inner()).await?;
-    let (Some(at), Some(recipient)) = (d.dossier.delivered_at, d.dossier.recipient_name.clone())
-    else {
-        return Err(AppError::NotFound);
-    };
-    let clerk = d
-        .events
-        .iter()
-        .rev()
-        .find(|e| e.action == "deliver_at_counter")
-        .map(|e| e.full_name.clone())
-        .unwrap_or_default();
-    let v = view(&state, &d);
-    html(
-        StatusCode::OK,
-        &ReturnRecord {
-            title: format!("Phiếu trả kết quả {}", v.code),
-            back: format!("/ho-so/{}", urlencode(&v.code)),
-            header: PrintHeader::new(
-                &d.office,
-                d.parent_office.as_ref(),
-                &state.config.place,
-                local_day(at),
-            ),
-            recipient,
-            id_number: d.dossier.recipient_id_number.clone().unwrap_or_default(),
-            authorisation: d
-                .dossier
-                .recipient_authorisation
-                .clone()
-                .unwrap_or_default(),
-            at: format_datetime(at),
-            result: if v.result.is_empty() {
-                v.outcome.clone()
-            } else {
-                v.result.clone()
-            },
-            clerk,
-            d: v,
-        },
-    )
-}
+use crate::web::layout::Layout;
+use crate::web::print::PrintHeader;
+use crate::web::{html, see_other};
 
 pub struct IntakeRow {
     pub id: i64,
@@ -823,39 +569,5 @@ pub async fn import(
             };
             postal_page(&req, &staff, &state, st).await
         }
-    }
-}
-
-/// This month's ratings of the leader's offices (for the leader's page).
-pub struct RatingSummary {
-    pub month: String,
-    pub counts: Vec<(&'static str, usize)>,
-    pub comments: Vec<(String, &'static str, String)>,
-}
-
-pub fn summarise(ratings: &[crate::db::ratings::Rating]) -> RatingSummary {
-    let t = today();
-    RatingSummary {
-        month: format!(
-            "{:02}/{}",
-            chrono::Datelike::month(&t),
-            chrono::Datelike::year(&t)
-        ),
-        counts: returns::LEVELS
-            .iter()
-            .map(|(v, l)| (*l, ratings.iter().filter(|r| r.level == *v).count()))
-            .collect(),
-        comments: ratings
-            .iter()
-            .filter(|r| !r.comment.is_empty())
-            .take(20)
-            .map(|r| {
-                (
-                    format_date(local_day(r.at)),
-                    returns::level_label(&r.level),
-                    r.comment.clone(),
-                )
-            })
-            .collect(),
     }
 }

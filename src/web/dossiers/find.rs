@@ -1,0 +1,178 @@
+//! Finding dossiers: by status (a link), by code, name, ID number or phone (posted).
+
+use actix_web::http::StatusCode;
+use actix_web::{get, post, web, HttpRequest, HttpResponse};
+use askama::Template;
+use serde::Deserialize;
+
+use crate::auth::csrf::CsrfForm;
+use crate::auth::Staff;
+use crate::db::dossiers::{DossierFilter, DossierRow};
+use crate::domain::dossier::{is_overdue, Status};
+use crate::domain::role::DossierReaders;
+use crate::domain::time::{format_date, format_datetime, today};
+use crate::error::{urlencode, AppError};
+use crate::services::dossiers::{self};
+use crate::state::AppState;
+use crate::web::layout::Layout;
+use crate::web::options::{status_options, StatusOption};
+use crate::web::paging::Pager;
+use crate::web::{html, see_other};
+
+const PER_PAGE: i64 = 50;
+
+/// A line of a dossier list.
+pub struct RowView {
+    pub code: String,
+    pub applicant: String,
+    pub procedure: String,
+    pub status: &'static str,
+    pub received_at: String,
+    pub due_date: String,
+    pub overdue: bool,
+    pub voided: bool,
+}
+
+impl RowView {
+    pub fn of(r: &DossierRow) -> RowView {
+        let x = &r.dossier;
+        let status = Status::parse(&x.status).unwrap_or(Status::Received);
+        RowView {
+            code: x.code.clone(),
+            applicant: x.applicant_name.clone(),
+            procedure: r.procedure_name.clone(),
+            status: status.label(),
+            received_at: format_datetime(x.received_at),
+            due_date: x.due_date.map(format_date).unwrap_or_default(),
+            overdue: !x.voided && is_overdue(status, x.due_date, today()),
+            voided: x.voided,
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "dossiers/list.html")]
+struct ListPage {
+    page: Layout,
+    q: String,
+    status: String,
+    statuses: Vec<StatusOption>,
+    rows: Vec<RowView>,
+    pager: Pager,
+}
+
+#[derive(Deserialize)]
+pub struct ListQuery {
+    q: Option<String>,
+    trang_thai: Option<String>,
+    page: Option<i64>,
+}
+
+/// The list by status (`?trang_thai=`). A search by name, ID number or phone
+/// is posted (`search`), so that personal data never travels in a URL.
+#[get("/ho-so")]
+pub async fn list(
+    req: HttpRequest,
+    staff: Staff<DossierReaders>,
+    state: web::Data<AppState>,
+    query: web::Query<ListQuery>,
+) -> Result<HttpResponse, AppError> {
+    let query = query.into_inner();
+    search_page(&req, &staff, &state, query).await
+}
+
+/// A search from the header box or the search page.
+#[post("/ho-so")]
+pub async fn search(
+    req: HttpRequest,
+    staff: Staff<DossierReaders>,
+    state: web::Data<AppState>,
+    CsrfForm(form): CsrfForm<ListQuery>,
+) -> Result<HttpResponse, AppError> {
+    search_page(&req, &staff, &state, form).await
+}
+
+async fn search_page(
+    req: &HttpRequest,
+    staff: &Staff<DossierReaders>,
+    state: &AppState,
+    query: ListQuery,
+) -> Result<HttpResponse, AppError> {
+    let q: String = query
+        .q
+        .clone()
+        .unwrap_or_default()
+        .trim()
+        .chars()
+        .take(200)
+        .collect();
+    let status = query
+        .trang_thai
+        .clone()
+        .filter(|s| Status::parse(s).is_some())
+        .unwrap_or_default();
+    // A scanned QR link, or a complete code, goes straight to its dossier.
+    if crate::services::dossiers::token_in(&q).is_some() {
+        let office = staff.user.office_id;
+        let q2 = q.clone();
+        let found = state
+            .db
+            .run(move |conn| {
+                let visible = dossiers::visible_offices(conn, office)?;
+                crate::services::dossiers::find_entry(conn, &q2, &visible)
+            })
+            .await?;
+        if let Some(code) = found {
+            return Ok(see_other(&format!("/ho-so/{}", urlencode(&code))));
+        }
+    }
+    if crate::domain::applicant::DossierCode::parse(&q).is_ok() {
+        let code = q.to_uppercase();
+        let office = staff.user.office_id;
+        let found = state
+            .db
+            .run(move |conn| {
+                let visible = dossiers::visible_offices(conn, office)?;
+                Ok(dossiers::load_by_code(conn, &code, &visible)?.is_some())
+            })
+            .await?;
+        if found {
+            return Ok(see_other(&format!(
+                "/ho-so/{}",
+                urlencode(&q.to_uppercase())
+            )));
+        }
+    }
+    // Page links carry the status only; a search pages by posting its words.
+    let base = format!("/ho-so?trang_thai={status}");
+    let office = staff.user.office_id;
+    let requested = query.page;
+    let (q2, s2) = (q.clone(), status.clone());
+    let (rows, pager) = state
+        .db
+        .run(move |conn| {
+            let filter = DossierFilter {
+                office_ids: dossiers::visible_offices(conn, office)?,
+                q: Some(q2).filter(|q| !q.is_empty()),
+                status: Some(s2).filter(|s| !s.is_empty()),
+                include_voided: true,
+                ..DossierFilter::default()
+            };
+            let (_, total) = dossiers::list(conn, &filter, 0, 0)?;
+            let pager = Pager::new(requested, PER_PAGE, total, base);
+            let (rows, _) = dossiers::list(conn, &filter, pager.offset(), PER_PAGE)?;
+            Ok((rows.iter().map(RowView::of).collect(), pager))
+        })
+        .await?;
+    html(
+        StatusCode::OK,
+        &ListPage {
+            page: Layout::new(req, "Tìm hồ sơ", Some(&staff.user)),
+            q,
+            status,
+            statuses: status_options(),
+            rows,
+            pager,
+        },
+    )
+}

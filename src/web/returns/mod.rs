@@ -1,0 +1,10 @@
+//! Returning results: the return counter (find by code or scanned QR link,
+//! see what is ready, hand over, rate, print the return record) and the
+//! postal desk (intake records, handover lists to the postal worker,
+//! delivery outcomes imported from the postal operator's CSV).
+
+mod postal_desk;
+mod return_counter;
+
+pub use postal_desk::{import, intake_page, open_intake, postal, ship, shipment_print};
+pub use return_counter::{counter, counter_search, rate, return_record};
