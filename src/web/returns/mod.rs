@@ -3,8 +3,12 @@
 //! postal desk (intake records, handover lists to the postal worker,
 //! delivery outcomes imported from the postal operator's CSV).
 
+mod outcomes;
 mod postal_desk;
 mod return_counter;
+mod shipments;
 
-pub use postal_desk::{import, intake_page, open_intake, postal, ship, shipment_print};
+pub use outcomes::import;
+pub use postal_desk::{intake_page, open_intake, postal};
 pub use return_counter::{counter, counter_search, rate, return_record};
+pub use shipments::{ship, shipment_print};

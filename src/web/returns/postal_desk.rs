@@ -1,32 +1,28 @@
-//! The postal desk: intake records of dossiers received by post, handover lists of results for the postal worker, and delivery outcomes imported from the postal operator's CSV.
+//! The postal desk: its page (intake records, results to post, results in
+//! transit) and the intake records of dossiers received by post.
 
 use std::collections::HashMap;
 
-use actix_multipart::Multipart;
 use actix_session::SessionExt;
 use actix_web::http::StatusCode;
 use actix_web::{get, post, web, HttpRequest, HttpResponse};
 use askama::Template;
-use futures_util::StreamExt;
 
 use crate::auth::csrf::CsrfForm;
 use crate::auth::session::push_flash;
 use crate::auth::Staff;
-use crate::db::dossiers::{Dossier, DossierFilter};
+use crate::db::dossiers::DossierFilter;
 use crate::db::postal::{PostalIntake, Shipment};
 use crate::domain::fields::FieldErrors;
-use crate::domain::reception::{format_amount, parse_amount};
 use crate::domain::role::Receivers;
 use crate::domain::time::{format_datetime, now_utc};
 use crate::error::ActionError;
 use crate::error::AppError;
 use crate::services::dossiers::{self as reading, visible_offices};
-use crate::services::reception::local_day;
-use crate::services::returns::{self, ShipLine};
+use crate::services::returns::{self};
 use crate::services::Actor;
 use crate::state::AppState;
 use crate::web::layout::Layout;
-use crate::web::print::PrintHeader;
 use crate::web::{html, see_other};
 
 pub struct IntakeRow {
@@ -84,16 +80,16 @@ impl PostalPage {
 }
 
 #[derive(Default)]
-struct PostalState {
-    intake_errors: FieldErrors,
-    intake_form: HashMap<String, String>,
-    ship_errors: Vec<String>,
-    ship_form: HashMap<String, String>,
-    import_errors: Vec<String>,
-    picked: Vec<i64>,
+pub(super) struct PostalState {
+    pub(super) intake_errors: FieldErrors,
+    pub(super) intake_form: HashMap<String, String>,
+    pub(super) ship_errors: Vec<String>,
+    pub(super) ship_form: HashMap<String, String>,
+    pub(super) import_errors: Vec<String>,
+    pub(super) picked: Vec<i64>,
 }
 
-async fn postal_page(
+pub(super) async fn postal_page(
     req: &HttpRequest,
     staff: &Staff<Receivers>,
     state: &AppState,
@@ -316,258 +312,4 @@ pub async fn intake_page(
                 .collect(),
         },
     )
-}
-
-/// Hands the ticked results (`pick` = dossier id) to the postal worker,
-/// each with its tracking number and postage, on one handover list.
-#[post("/buu-chinh/gui")]
-pub async fn ship(
-    req: HttpRequest,
-    staff: Staff<Receivers>,
-    state: web::Data<AppState>,
-    form: CsrfForm<Vec<(String, String)>>,
-) -> Result<HttpResponse, AppError> {
-    let mut picks: Vec<i64> = form
-        .0
-        .iter()
-        .filter(|(k, _)| k == "pick")
-        .filter_map(|(_, v)| v.parse().ok())
-        .collect();
-    picks.sort_unstable();
-    picks.dedup();
-    let picked = picks.clone();
-    let fields: HashMap<String, String> = form.0.into_iter().collect();
-    let get = |k: &str| fields.get(k).cloned().unwrap_or_default();
-    let mut errors = Vec::new();
-    let mut lines = Vec::new();
-    for id in &picks {
-        let code = get(&format!("code_{id}"));
-        let postage = match parse_amount(&get(&format!("postage_{id}"))) {
-            Ok(p) => p,
-            Err(m) => {
-                errors.push(format!("{code}: {m}"));
-                None
-            }
-        };
-        lines.push(ShipLine {
-            dossier_id: *id,
-            version: get(&format!("version_{id}")).parse().unwrap_or(-1),
-            code,
-            tracking_number: get(&format!("tracking_{id}")),
-            postage,
-        });
-    }
-    if errors.is_empty() {
-        let cal = state.calendar().await?;
-        let actor = Actor::from(&staff.user);
-        let office = staff.user.office_id;
-        let worker = get("postal_worker");
-        let result = state
-            .db
-            .run(move |conn| {
-                let visible = visible_offices(conn, office)?;
-                for l in &lines {
-                    let ok = Dossier::find(conn, l.dossier_id)
-                        .map(|d| visible.contains(&d.office_id))
-                        .unwrap_or(false);
-                    if !ok {
-                        return Ok(Err(vec![format!("{}: không tìm thấy", l.code)]));
-                    }
-                }
-                Ok(returns::ship(
-                    conn,
-                    &cal,
-                    &actor,
-                    &worker,
-                    &lines,
-                    now_utc(),
-                ))
-            })
-            .await?;
-        match result {
-            Ok(shipment) => {
-                push_flash(
-                    &req.get_session(),
-                    "success",
-                    &format!("Đã lập danh sách giao bưu chính số {}.", shipment.number),
-                );
-                return Ok(see_other(&format!("/buu-chinh/gui/{}", shipment.id)));
-            }
-            Err(e) => errors = e,
-        }
-    }
-    let st = PostalState {
-        ship_errors: errors,
-        ship_form: fields,
-        picked,
-        ..PostalState::default()
-    };
-    postal_page(&req, &staff, &state, st).await
-}
-
-pub struct ShipmentLine {
-    pub code: String,
-    pub applicant: String,
-    pub address: String,
-    pub tracking: String,
-    pub postage: String,
-}
-
-#[derive(Template)]
-#[template(path = "print/shipment.html")]
-struct ShipmentPrint {
-    title: String,
-    back: String,
-    header: PrintHeader,
-    number: String,
-    worker: String,
-    at: String,
-    lines: Vec<ShipmentLine>,
-    total_postage: String,
-}
-
-#[get("/buu-chinh/gui/{id}")]
-pub async fn shipment_print(
-    staff: Staff<Receivers>,
-    state: web::Data<AppState>,
-    path: web::Path<i64>,
-) -> Result<HttpResponse, AppError> {
-    let id = path.into_inner();
-    let office = staff.user.office_id;
-    let (shipment, rows, office_row, parent) = state
-        .db
-        .run(move |conn| {
-            let visible = visible_offices(conn, office)?;
-            let shipment = Shipment::find(conn, id)?
-                .filter(|s| visible.contains(&s.office_id))
-                .ok_or(AppError::NotFound)?;
-            let rows = crate::db::postal::ShipmentLine::of_shipment(conn, id)?;
-            let o = crate::db::offices::Office::find(conn, shipment.office_id)?;
-            let parent = match o.parent_id {
-                Some(p) => Some(crate::db::offices::Office::find(conn, p)?),
-                None => None,
-            };
-            Ok((shipment, rows, o, parent))
-        })
-        .await?;
-    let total: i64 = rows.iter().filter_map(|l| l.postage).sum();
-    html(
-        StatusCode::OK,
-        &ShipmentPrint {
-            title: format!(
-                "Danh sách giao kết quả cho bưu chính số {}",
-                shipment.number
-            ),
-            back: "/buu-chinh".into(),
-            header: PrintHeader::new(
-                &office_row,
-                parent.as_ref(),
-                &state.config.place,
-                local_day(shipment.created_at),
-            ),
-            number: shipment.number,
-            worker: shipment.postal_worker,
-            at: format_datetime(shipment.created_at),
-            lines: rows
-                .into_iter()
-                .map(|l| ShipmentLine {
-                    code: l.code,
-                    applicant: l.recipient,
-                    address: l.address,
-                    tracking: l.tracking_number,
-                    postage: l.postage.map(format_amount).unwrap_or_default(),
-                })
-                .collect(),
-            total_postage: format_amount(total),
-        },
-    )
-}
-
-const UPLOAD_LIMIT: usize = 1024 * 1024;
-/// The form has two fields (`csrf_token`, `file`); a few more are tolerated.
-const UPLOAD_FIELDS: usize = 8;
-
-/// Imports delivery outcomes from the postal operator's CSV file
-/// (multipart: `csrf_token`, `file`). All lines or none.
-#[post("/buu-chinh/ket-qua-phat")]
-pub async fn import(
-    req: HttpRequest,
-    staff: Staff<Receivers>,
-    state: web::Data<AppState>,
-    mut payload: Multipart,
-) -> Result<HttpResponse, AppError> {
-    let mut token = None;
-    let mut file = Vec::new();
-    let (mut fields, mut total) = (0, 0);
-    while let Some(item) = payload.next().await {
-        let mut field =
-            item.map_err(|_| AppError::BadRequest("Không đọc được tệp gửi lên.".into()))?;
-        fields += 1;
-        if fields > UPLOAD_FIELDS {
-            return Err(AppError::BadRequest(
-                "Biểu mẫu gửi lên có quá nhiều trường.".into(),
-            ));
-        }
-        let name = field.name().unwrap_or("").to_string();
-        let mut bytes = Vec::new();
-        while let Some(chunk) = field.next().await {
-            let chunk =
-                chunk.map_err(|_| AppError::BadRequest("Không đọc được tệp gửi lên.".into()))?;
-            total += chunk.len();
-            if bytes.len() + chunk.len() > UPLOAD_LIMIT || total > UPLOAD_LIMIT + 64 * 1024 {
-                return Err(AppError::BadRequest("Tệp quá lớn (tối đa 1 MiB).".into()));
-            }
-            bytes.extend_from_slice(&chunk);
-        }
-        match name.as_str() {
-            "csrf_token" => token = Some(String::from_utf8_lossy(&bytes).into_owned()),
-            "file" => file = bytes,
-            _ => {}
-        }
-    }
-    crate::auth::csrf::check(&req.get_session(), token.as_deref())?;
-    if file.is_empty() {
-        let st = PostalState {
-            import_errors: vec!["Chọn tệp CSV kết quả phát của bưu chính.".into()],
-            ..PostalState::default()
-        };
-        return postal_page(&req, &staff, &state, st).await;
-    }
-    let cal = state.calendar().await?;
-    let actor = Actor::from(&staff.user);
-    let office = staff.user.office_id;
-    let result = state
-        .db
-        .run(move |conn| {
-            let visible = visible_offices(conn, office)?;
-            Ok(returns::import_outcomes(
-                conn,
-                &cal,
-                &actor,
-                &visible,
-                &file,
-                now_utc(),
-            ))
-        })
-        .await?;
-    match result {
-        Ok(report) => {
-            push_flash(
-                &req.get_session(),
-                "success",
-                &format!(
-                    "Đã nhập kết quả phát: {} đã phát, {} chuyển hoàn về bộ phận một cửa.",
-                    report.delivered, report.returned
-                ),
-            );
-            Ok(see_other("/buu-chinh"))
-        }
-        Err(errors) => {
-            let st = PostalState {
-                import_errors: errors,
-                ..PostalState::default()
-            };
-            postal_page(&req, &staff, &state, st).await
-        }
-    }
 }

@@ -1,0 +1,210 @@
+//! Receiving a dossier through the API: the body, its checks, `POST /api/v1/dossiers`.
+
+use actix_web::http::StatusCode;
+use actix_web::{post, web, HttpRequest, HttpResponse};
+use chrono::{Datelike, NaiveDate, NaiveDateTime};
+use serde::Deserialize;
+
+use super::json::dossier_json;
+use crate::auth::ApiStaff;
+use crate::domain::fields::FieldErrors;
+use crate::domain::reception::ApplicantInput;
+use crate::domain::role::Receivers;
+use crate::domain::time::now_utc;
+use crate::error::ActionError;
+use crate::services::dossiers::{self};
+use crate::services::reception::{self, DocumentInput, ReceptionInput};
+use crate::services::Actor;
+use crate::state::AppState;
+use crate::web::api::calendar::parse_time;
+use crate::web::api::ApiError;
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct ApplicantBody {
+    kind: Option<String>,
+    full_name: Option<String>,
+    representative: Option<String>,
+    id_number: Option<String>,
+    phone: Option<String>,
+    email: Option<String>,
+    address: Option<String>,
+}
+
+#[derive(Deserialize)]
+pub struct DocumentBody {
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    form: String,
+    count: Option<i64>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct NewDossierBody {
+    procedure_code: Option<String>,
+    channel: Option<String>,
+    applicant: Option<ApplicantBody>,
+    documents: Vec<DocumentBody>,
+    sets: Option<i64>,
+    return_method: Option<String>,
+    postal_address: Option<String>,
+    note: Option<String>,
+    received_at: Option<String>,
+    postmarked_on: Option<String>,
+    postal_record: Option<String>,
+    postal_slip: Option<String>,
+    fee_amount: Option<i64>,
+    fee_receipt: Option<String>,
+}
+
+const APPLICANT_FIELDS: [&str; 7] = [
+    "applicant_kind",
+    "full_name",
+    "representative",
+    "id_number",
+    "phone",
+    "email",
+    "address",
+];
+
+/// Page field names to the API's (`full_name` → `applicant.full_name`).
+fn api_fields(errors: &FieldErrors) -> FieldErrors {
+    let mut out = FieldErrors::new();
+    for (f, m) in errors.iter() {
+        let name = match f {
+            "applicant_kind" => "applicant.kind".to_string(),
+            f if APPLICANT_FIELDS.contains(&f) => format!("applicant.{f}"),
+            f => f.to_string(),
+        };
+        out.add(&name, m);
+    }
+    out
+}
+
+pub fn action_error(e: ActionError) -> ApiError {
+    match e {
+        ActionError::Invalid(errors) => ApiError::validation(&api_fields(&errors)),
+        ActionError::Failed(e) => e.into(),
+    }
+}
+
+/// Local (Asia/Ho_Chi_Minh) time to UTC.
+pub(super) fn local_to_utc(t: NaiveDateTime) -> NaiveDateTime {
+    t - chrono::Duration::hours(7)
+}
+
+fn reception_input(body: NewDossierBody) -> Result<ReceptionInput, FieldErrors> {
+    let mut errors = FieldErrors::new();
+    let received_at = match body.received_at.as_deref().map(str::trim) {
+        None | Some("") => None,
+        Some(raw) => match parse_time(raw) {
+            Some(t) => Some(local_to_utc(t)),
+            None => {
+                errors.add(
+                    "received_at",
+                    "Thời điểm không đúng dạng RFC 3339, ví dụ 2026-02-10T09:30:00+07:00.",
+                );
+                None
+            }
+        },
+    };
+    let postmarked_on = match body.postmarked_on.as_deref().map(str::trim) {
+        None | Some("") => None,
+        Some(raw) => match NaiveDate::parse_from_str(raw, "%Y-%m-%d")
+            .ok()
+            .filter(|d| crate::domain::time::SANE_YEARS.contains(&d.year()))
+        {
+            Some(d) => Some(d),
+            None => {
+                errors.add("postmarked_on", "Ngày dấu bưu điện có dạng YYYY-MM-DD.");
+                None
+            }
+        },
+    };
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    let a = body.applicant.unwrap_or_default();
+    Ok(ReceptionInput {
+        procedure_code: body.procedure_code.unwrap_or_default(),
+        channel: body.channel.unwrap_or_default(),
+        applicant: ApplicantInput {
+            kind: a.kind.unwrap_or_default(),
+            full_name: a.full_name.unwrap_or_default(),
+            representative: a.representative.unwrap_or_default(),
+            id_number: a.id_number.unwrap_or_default(),
+            phone: a.phone.unwrap_or_default(),
+            email: a.email.unwrap_or_default(),
+            address: a.address.unwrap_or_default(),
+        },
+        documents: body
+            .documents
+            .into_iter()
+            .map(|d| DocumentInput {
+                name: d.name,
+                form: d.form,
+                count: d.count.map(|c| c.to_string()).unwrap_or_default(),
+            })
+            .collect(),
+        sets: body.sets.map(|s| s.to_string()).unwrap_or_default(),
+        return_method: body.return_method.unwrap_or_default(),
+        postal_address: body.postal_address.unwrap_or_default(),
+        note: body.note.unwrap_or_default(),
+        received_at,
+        postmarked_on,
+        postal_record: body.postal_record.unwrap_or_default(),
+        fee_amount: body.fee_amount.map(|a| a.to_string()).unwrap_or_default(),
+        fee_receipt: body.fee_receipt.unwrap_or_default(),
+        require_postal_record: false,
+        intake_id: None,
+        postal_slip: body.postal_slip.unwrap_or_default(),
+    })
+}
+
+const KEY_MAX: usize = 200;
+
+#[post("/dossiers")]
+pub async fn create(
+    req: HttpRequest,
+    staff: ApiStaff<Receivers>,
+    state: web::Data<AppState>,
+    body: web::Json<NewDossierBody>,
+) -> Result<HttpResponse, ApiError> {
+    let key = match req.headers().get("Idempotency-Key") {
+        None => None,
+        Some(v) => match v.to_str().map(str::trim) {
+            Ok(k) if !k.is_empty() && k.len() <= KEY_MAX => Some(k.to_string()),
+            _ => {
+                return Err(ApiError::new(
+                    StatusCode::BAD_REQUEST,
+                    "bad_request",
+                    format!("Idempotency-Key là chuỗi ký tự in được, tối đa {KEY_MAX} ký tự."),
+                ))
+            }
+        },
+    };
+    let input = reception_input(body.into_inner()).map_err(|e| ApiError::validation(&e))?;
+    let cal = state.calendar().await?;
+    let actor = Actor::from(&staff.user);
+    let public_url = state.config.public_url.clone();
+    let (json, created) = state
+        .db
+        .run(move |conn| {
+            let r = match reception::accept(conn, &cal, &actor, &input, key.as_deref(), now_utc()) {
+                Ok(r) => r,
+                Err(e) => return Ok(Err(e)),
+            };
+            let detail = dossiers::load(conn, r.dossier)?;
+            Ok(Ok((dossier_json(&detail, &public_url), r.created)))
+        })
+        .await?
+        .map_err(action_error)?;
+    let mut resp = HttpResponse::Created();
+    resp.insert_header(("Location", format!("/api/v1/dossiers/{}", json.code)));
+    if !created {
+        resp.insert_header(("Idempotent-Replayed", "true"));
+    }
+    Ok(resp.json(json))
+}
