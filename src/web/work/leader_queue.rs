@@ -1,6 +1,4 @@
-//! Work lists: the officer's inbox (his dossiers by due date, overdue and
-//! due-soon marked) and the leader's queue (dossiers to assign, one or many
-//! at once, and results awaiting approval).
+//! The leader's queue: dossiers to assign (one or many at once), results awaiting approval, dates moved by the calendar, this month's ratings.
 
 use std::collections::HashMap;
 
@@ -8,126 +6,23 @@ use actix_session::SessionExt;
 use actix_web::http::StatusCode;
 use actix_web::{get, post, web, HttpRequest, HttpResponse};
 use askama::Template;
-use chrono::NaiveDate;
 
-use super::layout::Layout;
-use super::{html, see_other};
+use super::rows::*;
 use crate::auth::csrf::CsrfForm;
 use crate::auth::session::push_flash;
 use crate::auth::Staff;
-use crate::db::dossiers::{DossierFilter, DossierRow};
+use crate::db::dossiers::DossierFilter;
 use crate::db::users::User;
-use crate::domain::calendar::Calendar;
 use crate::domain::dossier::Status;
-use crate::domain::role::{Leaders, Officers};
+use crate::domain::role::Leaders;
 use crate::domain::time::{format_date, format_datetime, now_utc, today};
 use crate::error::AppError;
 use crate::services::dossiers::{self, visible_offices};
 use crate::services::processing::{act, ActError, ActionInput};
 use crate::services::Actor;
 use crate::state::AppState;
-
-/// A dossier in a work list.
-pub struct WorkRow {
-    pub code: String,
-    pub version: i32,
-    pub applicant: String,
-    pub procedure: String,
-    pub status: &'static str,
-    pub received_at: String,
-    pub due_date: String,
-    /// "overdue", "soon" or "".
-    pub urgency: &'static str,
-    pub assignee: String,
-}
-
-/// Working days from today until `due` (0 when due today).
-fn working_days_left(cal: &Calendar, today: NaiveDate, due: NaiveDate) -> i64 {
-    let mut n = 0;
-    let mut d = today;
-    while d < due && n < 30 {
-        d = d.succ_opt().unwrap_or(due);
-        if cal.day_off_reason(d).is_none() {
-            n += 1;
-        }
-    }
-    n
-}
-
-/// Due within this many working days: marked "sắp đến hạn".
-const SOON: i64 = 2;
-
-fn rows(list: Vec<DossierRow>, cal: &Calendar, names: &HashMap<i64, String>) -> Vec<WorkRow> {
-    let today = today();
-    list.into_iter()
-        .map(|r| {
-            let x = r.dossier;
-            let status = Status::parse(&x.status).unwrap_or(Status::Received);
-            let urgency = match x.due_date {
-                Some(due) if status.is_open() && today > due => "overdue",
-                Some(due) if status.is_open() && working_days_left(cal, today, due) <= SOON => {
-                    "soon"
-                }
-                _ => "",
-            };
-            WorkRow {
-                code: x.code,
-                version: x.version,
-                applicant: x.applicant_name,
-                procedure: r.procedure_name,
-                status: status.label(),
-                received_at: format_datetime(x.received_at),
-                due_date: x
-                    .due_date
-                    .map(format_date)
-                    .unwrap_or_else(|| "(chờ bổ sung)".into()),
-                urgency,
-                assignee: x
-                    .assignee_id
-                    .and_then(|a| names.get(&a).cloned())
-                    .unwrap_or_default(),
-            }
-        })
-        .collect()
-}
-
-#[derive(Template)]
-#[template(path = "work/inbox.html")]
-struct InboxPage {
-    page: Layout,
-    rows: Vec<WorkRow>,
-}
-
-#[get("/viec-cua-toi")]
-pub async fn inbox(
-    req: HttpRequest,
-    staff: Staff<Officers>,
-    state: web::Data<AppState>,
-) -> Result<HttpResponse, AppError> {
-    let cal = state.calendar().await?;
-    let (user_id, office) = (staff.user.id, staff.user.office_id);
-    let list = state
-        .db
-        .run(move |conn| {
-            let filter = DossierFilter {
-                office_ids: visible_offices(conn, office)?,
-                assignee_id: Some(user_id),
-                open_only: true,
-                by_due_date: true,
-                ..DossierFilter::default()
-            };
-            Ok(dossiers::list(conn, &filter, 0, 500)?.0)
-        })
-        .await?;
-    html(
-        StatusCode::OK,
-        &InboxPage {
-            page: Layout::new(&req, "Việc của tôi", Some(&staff.user)),
-            rows: rows(list, &cal, &HashMap::new()),
-        },
-    )
-}
-
+use crate::web::layout::Layout;
+use crate::web::{html, see_other};
 pub struct OfficerChoice {
     pub username: String,
     pub name: String,
@@ -146,7 +41,7 @@ struct QueuePage {
     /// The outcome of a bulk assignment, shown from the request (never stored
     /// in the cookie, which a long list of failures would overflow).
     assigned: Option<Assigned>,
-    ratings: super::ratings::RatingSummary,
+    ratings: crate::web::ratings::RatingSummary,
     /// Due dates moved by a holiday-calendar change in the last 30 days: the office calls the citizen.
     moved: Vec<MovedRow>,
 }
@@ -291,7 +186,7 @@ async fn queue_page(
             officer,
             error,
             assigned,
-            ratings: super::ratings::summarise(&ratings),
+            ratings: crate::web::ratings::summarise(&ratings),
             moved: moved_rows(moved),
         },
     )

@@ -1,6 +1,4 @@
-//! The register (Sổ theo dõi hồ sơ, Mẫu 06): every dossier of the offices a
-//! staff member sees, numbered from 1 each year, filtered by the query
-//! string, paged, printable on A4 and exported to Excel and CSV.
+//! The register page: filters from the query string, lines, pages, the A4 print.
 
 use actix_web::http::StatusCode;
 use actix_web::{get, web, HttpRequest, HttpResponse};
@@ -8,11 +6,6 @@ use askama::Template;
 use chrono::{Datelike, NaiveDate};
 use serde::Deserialize;
 
-use super::html;
-use super::layout::Layout;
-use super::options::{status_options, StatusOption};
-use super::paging::Pager;
-use super::print::PrintHeader;
 use crate::auth::Staff;
 use crate::db::dossiers::{Dossier, DossierFilter, DossierRow};
 use crate::db::offices::Office;
@@ -24,12 +17,16 @@ use crate::domain::role::DossierReaders;
 use crate::domain::time::{format_date, format_datetime, today};
 use crate::error::{urlencode, AppError};
 use crate::services::dossiers::{day_start_utc, visible_offices};
-use crate::services::export::{Cell, Table};
 use crate::state::AppState;
+use crate::web::html;
+use crate::web::layout::Layout;
+use crate::web::options::{status_options, StatusOption};
+use crate::web::paging::Pager;
+use crate::web::print::PrintHeader;
 
-const PER_PAGE: i64 = 50;
+pub(super) const PER_PAGE: i64 = 50;
 /// A printout or export holds at most this many lines.
-const MAX_LINES: i64 = 20_000;
+pub(super) const MAX_LINES: i64 = 20_000;
 
 #[derive(Deserialize, Default, Clone)]
 pub struct RegisterQuery {
@@ -42,11 +39,11 @@ pub struct RegisterQuery {
 }
 
 /// The filters as checked: what was typed, and what it means.
-struct Filters {
+pub(super) struct Filters {
     from_text: String,
     to_text: String,
-    from: NaiveDate,
-    to: NaiveDate,
+    pub(super) from: NaiveDate,
+    pub(super) to: NaiveDate,
     procedure: String,
     channel: String,
     status: String,
@@ -54,7 +51,7 @@ struct Filters {
 }
 
 impl Filters {
-    fn of(q: &RegisterQuery) -> Filters {
+    pub(super) fn of(q: &RegisterQuery) -> Filters {
         let mut errors = FieldErrors::new();
         let today = today();
         let year_start = NaiveDate::from_ymd_opt(today.year(), 1, 1).unwrap_or(today);
@@ -98,7 +95,7 @@ impl Filters {
         }
     }
 
-    fn query_string(&self) -> String {
+    pub(super) fn query_string(&self) -> String {
         let mut s = format!(
             "tu_ngay={}&den_ngay={}",
             urlencode(&self.from_text),
@@ -116,7 +113,7 @@ impl Filters {
         s
     }
 
-    fn period(&self) -> String {
+    pub(super) fn period(&self) -> String {
         format!(
             "Từ ngày {} đến ngày {}",
             format_date(self.from),
@@ -145,7 +142,7 @@ pub struct LineView {
     pub voided: bool,
 }
 
-fn line(r: &DossierRow, office_names: &[(i64, String)]) -> LineView {
+pub(super) fn line(r: &DossierRow, office_names: &[(i64, String)]) -> LineView {
     let x = &r.dossier;
     let status = Status::parse(&x.status).unwrap_or(Status::Received);
     LineView {
@@ -191,7 +188,7 @@ pub struct ChannelOption {
 
 #[derive(Template)]
 #[template(path = "register/index.html")]
-struct RegisterPage {
+pub(super) struct RegisterPage {
     page: Layout,
     from: String,
     to: String,
@@ -209,7 +206,7 @@ struct RegisterPage {
 
 #[derive(Template)]
 #[template(path = "print/register.html")]
-struct RegisterPrint {
+pub(super) struct RegisterPrint {
     title: String,
     back: String,
     header: PrintHeader,
@@ -219,7 +216,7 @@ struct RegisterPrint {
 }
 
 /// Loads a page (or, with `limit` None, every line up to `MAX_LINES`).
-async fn load(
+pub(super) async fn load(
     state: &AppState,
     office_id: i64,
     f: &Filters,
@@ -340,7 +337,7 @@ pub async fn index(
     )
 }
 
-fn checked(query: &RegisterQuery) -> Result<Filters, AppError> {
+pub(super) fn checked(query: &RegisterQuery) -> Result<Filters, AppError> {
     let f = Filters::of(query);
     if let Some((_, m)) = f.errors.iter().next() {
         return Err(AppError::BadRequest(m.to_string()));
@@ -368,95 +365,4 @@ pub async fn print(
             lines,
         },
     )
-}
-
-fn table(f: &Filters, lines: Vec<LineView>) -> Table {
-    Table {
-        title: "SỔ THEO DÕI HỒ SƠ (Mẫu số 06)".into(),
-        subtitle: f.period(),
-        sheet: "So theo doi ho so".into(),
-        columns: vec![
-            ("Số TT/Năm", 10.0),
-            ("Mã hồ sơ", 24.0),
-            ("Tên thủ tục hành chính", 36.0),
-            ("Số lượng hồ sơ (bộ)", 10.0),
-            ("Tên cá nhân, tổ chức", 26.0),
-            ("Địa chỉ", 30.0),
-            ("Số điện thoại", 14.0),
-            ("Cơ quan chủ trì giải quyết", 26.0),
-            ("Hình thức nộp", 14.0),
-            ("Nhận hồ sơ (giờ, ngày)", 17.0),
-            ("Hẹn trả kết quả", 13.0),
-            ("Chuyển hồ sơ đến cơ quan giải quyết", 17.0),
-            ("Có kết quả", 17.0),
-            ("Trạng thái", 20.0),
-            ("Ghi chú", 24.0),
-        ],
-        rows: lines
-            .into_iter()
-            .map(|l| {
-                vec![
-                    Cell::from(l.number),
-                    Cell::from(l.code),
-                    Cell::from(l.procedure),
-                    Cell::from(l.sets as i64),
-                    Cell::from(l.applicant),
-                    Cell::from(l.address),
-                    Cell::from(l.phone),
-                    Cell::from(l.office),
-                    Cell::from(l.channel),
-                    Cell::from(l.received_at),
-                    Cell::from(l.due_date),
-                    Cell::from(l.transferred),
-                    Cell::from(l.decided),
-                    Cell::from(l.status),
-                    Cell::from(l.note),
-                ]
-            })
-            .collect(),
-    }
-}
-
-fn file_name(f: &Filters, ext: &str) -> String {
-    format!(
-        "so-theo-doi-ho-so-{}-{}.{ext}",
-        f.from.format("%Y%m%d"),
-        f.to.format("%Y%m%d")
-    )
-}
-
-#[get("/so-theo-doi/excel")]
-pub async fn excel(
-    staff: Staff<DossierReaders>,
-    state: web::Data<AppState>,
-    query: web::Query<RegisterQuery>,
-) -> Result<HttpResponse, AppError> {
-    let f = checked(&query)?;
-    let (lines, ..) = load(&state, staff.user.office_id, &f, None, false).await?;
-    let bytes = table(&f, lines).to_xlsx()?;
-    Ok(HttpResponse::Ok()
-        .content_type("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-        .insert_header((
-            "Content-Disposition",
-            format!("attachment; filename=\"{}\"", file_name(&f, "xlsx")),
-        ))
-        .body(bytes))
-}
-
-#[get("/so-theo-doi/csv")]
-pub async fn csv(
-    staff: Staff<DossierReaders>,
-    state: web::Data<AppState>,
-    query: web::Query<RegisterQuery>,
-) -> Result<HttpResponse, AppError> {
-    let f = checked(&query)?;
-    let (lines, ..) = load(&state, staff.user.office_id, &f, None, false).await?;
-    let bytes = table(&f, lines).to_csv()?;
-    Ok(HttpResponse::Ok()
-        .content_type("text/csv; charset=utf-8")
-        .insert_header((
-            "Content-Disposition",
-            format!("attachment; filename=\"{}\"", file_name(&f, "csv")),
-        ))
-        .body(bytes))
 }
