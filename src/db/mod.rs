@@ -225,7 +225,7 @@ where
 }
 
 /// Holds PostgreSQL's advisory lock for the duration of `f`, so that several
-/// instances starting at once migrate and bootstrap one at a time. SQLite
+/// instances starting at once migrate and seed one at a time. SQLite
 /// serialises writers itself.
 pub fn with_startup_lock<T>(
     conn: &mut DbConnection,

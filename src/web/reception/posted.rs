@@ -5,7 +5,9 @@ use std::collections::HashMap;
 use actix_web::{post, web, HttpRequest, HttpResponse};
 use chrono::{NaiveDate, NaiveDateTime};
 
-use super::form::*;
+use super::form::{
+    intake_view, load_procedure, render_form, ReceptionForm, EXTRA_LINES, FIX_LINES,
+};
 use crate::auth::csrf::CsrfForm;
 use crate::auth::Staff;
 use crate::domain::fields::FieldErrors;

@@ -2,7 +2,7 @@
 
 use actix_web::{get, web, HttpResponse};
 
-use super::page::*;
+use super::page::{checked, load, Filters, LineView, RegisterQuery};
 use crate::auth::Staff;
 use crate::domain::role::DossierReaders;
 use crate::error::AppError;

@@ -6,7 +6,7 @@ use actix_web::http::StatusCode;
 use actix_web::{get, web, HttpRequest, HttpResponse};
 use askama::Template;
 
-use super::rows::*;
+use super::rows::{rows, WorkRow};
 use crate::auth::Staff;
 use crate::db::dossiers::DossierFilter;
 use crate::domain::role::Officers;
