@@ -1,4 +1,4 @@
-//! The command line (`motcua serve`, `migrate`, `office add`, `user add`).
+//! The command line (`motcua serve`, `migrate`, `office add`, `user add`, `demo`).
 
 use std::io::BufRead;
 

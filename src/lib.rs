@@ -3,8 +3,9 @@
 //! Layers, each importing only those below it:
 //! `web` (handlers, with `auth`'s sessions, CSRF and role extractors) →
 //! `services` (the use cases) → `db` (SQL) → `domain` (plain rules).
-//! `startup`, `cli` and `state` assemble the application; `config` and
-//! `error` serve every layer.
+//! `state` (what handlers share) sits between `auth` and `services`;
+//! `startup` and `cli` assemble the application; `config` and `error` serve
+//! every layer.
 
 pub mod auth;
 pub mod cli;

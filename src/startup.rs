@@ -1,4 +1,5 @@
-//! Builds the application: database, first-run seed, HTTP server on a port.
+//! Builds the application: the database migrated then seeded (on every
+//! start), the HTTP server on a port.
 
 use std::net::TcpListener;
 

@@ -1,4 +1,6 @@
-//! What every handler shares.
+//! What every handler (and `auth`'s extractors) share: the pool, the settings,
+//! the password hasher, the calendar in force. Below `web` and `auth`, above
+//! `services`.
 
 use std::sync::{Arc, RwLock};
 

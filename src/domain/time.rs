@@ -1,6 +1,6 @@
 //! Vietnam's clock: Asia/Ho_Chi_Minh is UTC+7 all year (no daylight saving).
 
-use chrono::{DateTime, FixedOffset, NaiveDate, NaiveDateTime, TimeZone as _, Utc};
+use chrono::{DateTime, Datelike, FixedOffset, NaiveDate, NaiveDateTime, TimeZone as _, Utc};
 
 /// Years a typed date may have: beyond them arithmetic on times could
 /// overflow, and no dossier is that old or that far ahead.
@@ -37,6 +37,38 @@ pub fn now_utc() -> NaiveDateTime {
 /// Today in Vietnam.
 pub fn today() -> NaiveDate {
     Utc::now().with_timezone(&vietnam()).date_naive()
+}
+
+/// Parses an API time: RFC 3339 with an offset, or a local time without one.
+pub fn parse_time(raw: &str) -> Option<NaiveDateTime> {
+    parse_any_time(raw).filter(|t| SANE_YEARS.contains(&t.year()))
+}
+
+fn parse_any_time(raw: &str) -> Option<NaiveDateTime> {
+    let s = raw.trim();
+    if let Ok(t) = DateTime::parse_from_rfc3339(s) {
+        return Some(t.with_timezone(&vietnam()).naive_local());
+    }
+    // A `+` sent unencoded in a query string arrives as a space.
+    if let Some((head, tail)) = s.rsplit_once(' ') {
+        if let Ok(t) = DateTime::parse_from_rfc3339(&format!("{head}+{tail}")) {
+            return Some(t.with_timezone(&vietnam()).naive_local());
+        }
+    }
+    [
+        "%Y-%m-%dT%H:%M:%S",
+        "%Y-%m-%dT%H:%M:%S%.f",
+        "%Y-%m-%dT%H:%M",
+        "%Y-%m-%d %H:%M:%S",
+        "%Y-%m-%d %H:%M",
+    ]
+    .iter()
+    .find_map(|f| NaiveDateTime::parse_from_str(s, f).ok())
+}
+
+/// A local time (Asia/Ho_Chi_Minh, UTC+7 all year) as UTC.
+pub fn local_to_utc(t: NaiveDateTime) -> NaiveDateTime {
+    t - chrono::Duration::hours(7)
 }
 
 #[cfg(test)]

@@ -1,5 +1,6 @@
-//! Reading dossiers: one dossier with everything about it, lists, and which
-//! offices a staff member may see (their office and the offices below it).
+//! Reading dossiers: one dossier with everything about it, lists, which
+//! offices a staff member may see (their office and the offices below it),
+//! and the dossier a search entry or a scanned QR link names.
 
 use chrono::{NaiveDate, NaiveDateTime};
 
@@ -92,7 +93,12 @@ pub fn list(
 
 /// The start of a local day as a UTC time.
 pub fn day_start_utc(day: NaiveDate) -> NaiveDateTime {
-    day.and_hms_opt(0, 0, 0).expect("midnight") - chrono::Duration::hours(7)
+    crate::domain::time::local_to_utc(day.and_hms_opt(0, 0, 0).expect("midnight"))
+}
+
+/// The citizen's status page of a dossier (printed as the receipt's QR code).
+pub fn lookup_url(public_url: &str, token: &str) -> String {
+    format!("{}/tra-cuu/{token}", public_url.trim_end_matches('/'))
 }
 
 /// The dossier a search box entry points at: a code, or the status link of

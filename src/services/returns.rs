@@ -449,7 +449,7 @@ fn read_outcomes(bytes: &[u8]) -> Result<Vec<Outcome>, Vec<String>> {
         };
         let raw_date = get(date);
         let at = match parse_when(&raw_date) {
-            Some(t) => Some(t - chrono::Duration::hours(7)),
+            Some(t) => Some(crate::domain::time::local_to_utc(t)),
             None if raw_date.is_empty() => None,
             None => {
                 errors.push(format!(

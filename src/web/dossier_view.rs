@@ -3,8 +3,8 @@
 
 use crate::error::AppError;
 use crate::services::dossiers;
+use crate::services::dossiers::lookup_url;
 use crate::state::AppState;
-use crate::web::api::dossiers::lookup_url;
 use chrono::{NaiveDate, Timelike};
 
 use crate::domain::dossier::Status;

@@ -1,4 +1,5 @@
-//! HTTP: one module per area; handlers stay thin and call the domain and data layers.
+//! HTTP: one module per area (one per page where an area grows); handlers stay
+//! thin: they read the request, call the use cases in `services`, and render.
 
 pub mod account;
 pub mod admin;

@@ -1,4 +1,5 @@
-//! Administration pages: users, offices, the audit trail. Administrators only.
+//! Administration pages: users, offices, procedures, the holiday calendar, the
+//! audit trail. Administrators only.
 
 pub mod audit;
 pub mod calendar;

@@ -1,10 +1,11 @@
 //! `GET /api/v1/calendar/holidays` and `GET /api/v1/calendar/due-date` (public).
 
+use crate::domain::time::parse_time;
 use std::collections::HashMap;
 
 use actix_web::http::StatusCode;
 use actix_web::{get, web, HttpResponse};
-use chrono::{DateTime, Datelike, NaiveDateTime};
+use chrono::{Datelike, NaiveDateTime};
 use serde::Serialize;
 
 use super::ApiError;
@@ -77,33 +78,6 @@ pub async fn holidays(
         })
         .collect();
     Ok(HttpResponse::Ok().json(Holidays { year, source, days }))
-}
-
-/// Parses an API time: RFC 3339 with an offset, or a local time without one.
-pub fn parse_time(raw: &str) -> Option<NaiveDateTime> {
-    parse_any_time(raw).filter(|t| crate::domain::time::SANE_YEARS.contains(&t.year()))
-}
-
-fn parse_any_time(raw: &str) -> Option<NaiveDateTime> {
-    let s = raw.trim();
-    if let Ok(t) = DateTime::parse_from_rfc3339(s) {
-        return Some(t.with_timezone(&vietnam()).naive_local());
-    }
-    // A `+` sent unencoded in a query string arrives as a space.
-    if let Some((head, tail)) = s.rsplit_once(' ') {
-        if let Ok(t) = DateTime::parse_from_rfc3339(&format!("{head}+{tail}")) {
-            return Some(t.with_timezone(&vietnam()).naive_local());
-        }
-    }
-    [
-        "%Y-%m-%dT%H:%M:%S",
-        "%Y-%m-%dT%H:%M:%S%.f",
-        "%Y-%m-%dT%H:%M",
-        "%Y-%m-%d %H:%M:%S",
-        "%Y-%m-%d %H:%M",
-    ]
-    .iter()
-    .find_map(|f| NaiveDateTime::parse_from_str(s, f).ok())
 }
 
 fn local_rfc3339(t: NaiveDateTime) -> String {

@@ -82,7 +82,7 @@ pub async fn take_action(
                         })
                 })
                 .filter(|t| crate::domain::time::SANE_YEARS.contains(&chrono::Datelike::year(t)))
-                .map(|t| t - chrono::Duration::hours(7));
+                .map(crate::domain::time::local_to_utc);
             if parsed.is_none() {
                 errors.add(
                     "at",

@@ -34,7 +34,7 @@ fn parse_local_time(raw: &str) -> Result<Option<NaiveDateTime>, &'static str> {
         .iter()
         .find_map(|f| NaiveDateTime::parse_from_str(s, f).ok())
         .filter(|t| crate::domain::time::SANE_YEARS.contains(&chrono::Datelike::year(t)))
-        .map(|t| Some(t - chrono::Duration::hours(7)))
+        .map(|t| Some(crate::domain::time::local_to_utc(t)))
         .ok_or("Ghi thời điểm dạng ngày/tháng/năm giờ:phút, ví dụ 25/11/2026 09:30.")
 }
 

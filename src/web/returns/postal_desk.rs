@@ -212,7 +212,7 @@ pub async fn open_intake(
         .iter()
         .find_map(|f| chrono::NaiveDateTime::parse_from_str(raw.trim(), f).ok())
         .filter(|t| crate::domain::time::SANE_YEARS.contains(&chrono::Datelike::year(t)))
-        .map(|t| t - chrono::Duration::hours(7));
+        .map(crate::domain::time::local_to_utc);
     let actor = Actor::from(&staff.user);
     let (number, worker) = (get("record_number"), get("postal_worker"));
     let result = state

@@ -5,6 +5,7 @@ use actix_web::{post, web, HttpRequest, HttpResponse};
 use chrono::{Datelike, NaiveDate};
 use serde::Deserialize;
 
+use super::back;
 use super::year_page::render;
 use crate::auth::csrf::CsrfForm;
 use crate::auth::session::push_flash;
@@ -15,10 +16,6 @@ use crate::error::ActionError;
 use crate::error::AppError;
 use crate::services::calendar::{self, DayInput};
 use crate::state::AppState;
-use crate::web::see_other;
-pub(super) fn back(year: i32) -> HttpResponse {
-    see_other(&format!("/admin/calendar?year={year}"))
-}
 
 #[derive(Deserialize)]
 pub struct DayForm {

@@ -10,3 +10,8 @@ pub use days::{delete_day, put_day};
 pub use settings::save_settings;
 pub use year_page::show;
 pub use years::{adopt_official, adopt_year, keep_edited, year_source};
+
+/// Back to the year's page after a change.
+fn back(year: i32) -> actix_web::HttpResponse {
+    crate::web::see_other(&format!("/admin/calendar?year={year}"))
+}

@@ -4,7 +4,7 @@ use actix_session::Session;
 use actix_web::{post, web, HttpRequest, HttpResponse};
 use chrono::Datelike;
 
-use super::days::back;
+use super::back;
 use super::year_page::render;
 use crate::auth::csrf::CsrfForm;
 use crate::auth::session::push_flash;

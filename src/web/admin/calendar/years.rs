@@ -4,7 +4,7 @@ use actix_session::Session;
 use actix_web::{post, web, HttpResponse};
 use serde::Deserialize;
 
-use super::days::back;
+use super::back;
 use crate::auth::csrf::CsrfForm;
 use crate::auth::session::push_flash;
 use crate::auth::Staff;

@@ -6,15 +6,14 @@ use chrono::{Datelike, NaiveDate};
 use serde::Deserialize;
 
 use super::json::dossier_json;
-use super::receive::local_to_utc;
 use crate::auth::ApiStaff;
 use crate::domain::fields::FieldErrors;
 use crate::domain::time::now_utc;
+use crate::domain::time::{local_to_utc, parse_time};
 use crate::services::dossiers::{self};
 use crate::services::reception::DocumentInput;
 use crate::services::Actor;
 use crate::state::AppState;
-use crate::web::api::calendar::parse_time;
 use crate::web::api::ApiError;
 
 #[derive(Deserialize, Default)]

@@ -1,5 +1,6 @@
 //! The dossier as the API answers it, and the citizen's status link.
 
+use crate::services::dossiers::lookup_url;
 use chrono::NaiveDate;
 use serde::Serialize;
 
@@ -100,10 +101,6 @@ pub struct ResultJson {
 
 pub(super) fn date(d: NaiveDate) -> String {
     d.format("%Y-%m-%d").to_string()
-}
-
-pub fn lookup_url(public_url: &str, token: &str) -> String {
-    format!("{}/tra-cuu/{token}", public_url.trim_end_matches('/'))
 }
 
 pub fn dossier_json(d: &DossierDetail, public_url: &str) -> DossierJson {

@@ -7,6 +7,6 @@ mod read;
 mod receive;
 
 pub use actions::{act, action_input};
-pub use json::{dossier_json, lookup_url, DossierJson};
+pub use json::{dossier_json, DossierJson};
 pub use read::{list, show};
 pub use receive::create;

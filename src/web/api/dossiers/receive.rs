@@ -2,7 +2,7 @@
 
 use actix_web::http::StatusCode;
 use actix_web::{post, web, HttpRequest, HttpResponse};
-use chrono::{Datelike, NaiveDate, NaiveDateTime};
+use chrono::{Datelike, NaiveDate};
 use serde::Deserialize;
 
 use super::json::dossier_json;
@@ -11,12 +11,12 @@ use crate::domain::fields::FieldErrors;
 use crate::domain::reception::ApplicantInput;
 use crate::domain::role::Receivers;
 use crate::domain::time::now_utc;
+use crate::domain::time::{local_to_utc, parse_time};
 use crate::error::ActionError;
 use crate::services::dossiers::{self};
 use crate::services::reception::{self, DocumentInput, ReceptionInput};
 use crate::services::Actor;
 use crate::state::AppState;
-use crate::web::api::calendar::parse_time;
 use crate::web::api::ApiError;
 
 #[derive(Deserialize, Default)]
@@ -88,11 +88,6 @@ pub fn action_error(e: ActionError) -> ApiError {
         ActionError::Invalid(errors) => ApiError::validation(&api_fields(&errors)),
         ActionError::Failed(e) => e.into(),
     }
-}
-
-/// Local (Asia/Ho_Chi_Minh) time to UTC.
-pub(super) fn local_to_utc(t: NaiveDateTime) -> NaiveDateTime {
-    t - chrono::Duration::hours(7)
 }
 
 fn reception_input(body: NewDossierBody) -> Result<ReceptionInput, FieldErrors> {

@@ -1,8 +1,6 @@
-//! Managing staff accounts: list, create, change role and office, reset the
-//! password, deactivate.
+//! A user created or edited: the form, its checks, a new password set by the administrator.
 
 use actix_session::Session;
-use actix_web::http::StatusCode;
 use actix_web::{get, post, web, HttpRequest, HttpResponse};
 use askama::Template;
 use serde::Deserialize;
@@ -11,92 +9,18 @@ use crate::auth::csrf::CsrfForm;
 use crate::auth::session::push_flash;
 use crate::auth::Staff;
 use crate::db::offices::Office;
-use crate::db::users::{User, UserRow};
+use crate::db::users::User;
 use crate::domain::fields::FieldErrors;
 use crate::domain::role::Admins;
 use crate::domain::time::now_utc;
-use crate::domain::Role;
 use crate::error::ActionError;
-use crate::error::{urlencode, AppError};
+use crate::error::AppError;
 use crate::services::administration::{self, NewUserInput, UserChanges};
 use crate::state::AppState;
 use crate::web::layout::Layout;
-use crate::web::paging::Pager;
 use crate::web::{form_status, html, see_other};
 
-const PER_PAGE: i64 = 50;
-
-pub struct RoleOption {
-    pub value: &'static str,
-    pub label: &'static str,
-}
-
-fn role_options() -> Vec<RoleOption> {
-    Role::ALL
-        .iter()
-        .map(|r| RoleOption {
-            value: r.as_str(),
-            label: r.label(),
-        })
-        .collect()
-}
-
-pub fn role_label(role: &str) -> &'static str {
-    role.parse::<Role>()
-        .map(|r| r.label())
-        .unwrap_or("(không rõ)")
-}
-
-#[derive(Template)]
-#[template(path = "admin/users.html")]
-struct UsersPage {
-    page: Layout,
-    q: String,
-    rows: Vec<UserRow>,
-    pager: Pager,
-}
-
-#[derive(Deserialize)]
-pub struct ListQuery {
-    q: Option<String>,
-    page: Option<i64>,
-}
-
-#[get("/admin/users")]
-pub async fn list(
-    req: HttpRequest,
-    staff: Staff<Admins>,
-    state: web::Data<AppState>,
-    query: web::Query<ListQuery>,
-) -> Result<HttpResponse, AppError> {
-    let q = query.q.clone().unwrap_or_default().trim().to_string();
-    let requested = query.page;
-    let q2 = q.clone();
-    let (rows, pager) = state
-        .db
-        .run(move |conn| {
-            let (_, total) = User::list(conn, &q2, 0, 0)?;
-            let base = if q2.is_empty() {
-                "/admin/users".to_string()
-            } else {
-                format!("/admin/users?q={}", urlencode(&q2))
-            };
-            let pager = Pager::new(requested, PER_PAGE, total, base);
-            let (rows, _) = User::list(conn, &q2, pager.offset(), PER_PAGE)?;
-            Ok((rows, pager))
-        })
-        .await?;
-    html(
-        StatusCode::OK,
-        &UsersPage {
-            page: Layout::new(&req, "Người dùng", Some(&staff.user)),
-            q,
-            rows,
-            pager,
-        },
-    )
-}
-
+use super::index::{role_options, RoleOption};
 /// The fields of the user form, as typed.
 #[derive(Deserialize, Default)]
 pub struct UserForm {
