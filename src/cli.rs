@@ -119,9 +119,11 @@ pub async fn run(cli: Cli) -> Result<(), String> {
         } => {
             let (db, _) = prepare_database(&config).map_err(|e| e.to_string())?;
             let mut conn = db.get().map_err(|e| e.to_string())?;
+            let actor = crate::services::Actor::system(&mut conn, "dòng lệnh")
+                .map_err(|e| e.to_string())?;
             let office = administration::create_office(
                 &mut conn,
-                "dòng lệnh",
+                &actor,
                 &code,
                 &name,
                 parent.as_deref(),
@@ -204,9 +206,10 @@ pub async fn run(cli: Cli) -> Result<(), String> {
             };
             let hashed = crate::services::passwords::hash_new(config.hash_cost, &password)
                 .map_err(|e| e.to_string())?;
-            let user =
-                administration::create_user(&mut conn, "dòng lệnh", &input, hashed, now_utc())
-                    .map_err(explain)?;
+            let actor = crate::services::Actor::system(&mut conn, "dòng lệnh")
+                .map_err(|e| e.to_string())?;
+            let user = administration::create_user(&mut conn, &actor, &input, hashed, now_utc())
+                .map_err(explain)?;
             println!("Đã thêm người dùng {} ({}).", user.username, user.role);
             Ok(())
         }

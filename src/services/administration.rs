@@ -12,6 +12,7 @@ use crate::domain::user::{parse_full_name, Username};
 use crate::domain::Role;
 use crate::error::ActionError;
 use crate::error::AppError;
+use crate::services::Actor;
 
 /// What creating a user needs, as typed.
 #[derive(Debug, Clone, Default)]
@@ -31,7 +32,7 @@ fn office_by_code(conn: &mut DbConnection, code: &str) -> Result<Option<Office>,
 /// (outside the database connection), or why the typed one was refused.
 pub fn create_user(
     conn: &mut DbConnection,
-    actor: &str,
+    actor: &Actor,
     input: &NewUserInput,
     password_hash: Result<String, &'static str>,
     now: NaiveDateTime,
@@ -95,7 +96,7 @@ pub fn create_user(
         audit::record(
             conn,
             now,
-            actor,
+            &actor.username,
             "user.create",
             username.as_str(),
             &format!(
@@ -119,8 +120,7 @@ pub struct UserChanges {
 
 pub fn update_user(
     conn: &mut DbConnection,
-    actor: &str,
-    actor_id: i64,
+    actor: &Actor,
     id: i64,
     changes: &UserChanges,
     now: NaiveDateTime,
@@ -148,7 +148,7 @@ pub fn update_user(
                 ))
             }
         };
-        if id == actor_id && !changes.active {
+        if id == actor.user_id && !changes.active {
             return Err(ActionError::field(
                 "active",
                 "Bạn không thể tự khóa tài khoản của mình.",
@@ -188,7 +188,14 @@ pub fn update_user(
         } else {
             what.join("; ")
         };
-        audit::record(conn, now, actor, "user.update", &user.username, &detail)?;
+        audit::record(
+            conn,
+            now,
+            &actor.username,
+            "user.update",
+            &user.username,
+            &detail,
+        )?;
         Ok(())
     })
 }
@@ -197,7 +204,7 @@ pub fn update_user(
 /// `password_hash`: the new password hashed beforehand, or why it was refused.
 pub fn reset_password(
     conn: &mut DbConnection,
-    actor: &str,
+    actor: &Actor,
     id: i64,
     password_hash: Result<String, &'static str>,
     now: NaiveDateTime,
@@ -210,7 +217,7 @@ pub fn reset_password(
         audit::record(
             conn,
             now,
-            actor,
+            &actor.username,
             "user.reset_password",
             &user.username,
             "Đặt lại mật khẩu",
@@ -299,7 +306,7 @@ pub fn change_own_password(
 
 pub fn create_office(
     conn: &mut DbConnection,
-    actor: &str,
+    actor: &Actor,
     code: &str,
     name: &str,
     parent_code: Option<&str>,
@@ -340,14 +347,21 @@ pub fn create_office(
                 created_at: now,
             },
         )?;
-        audit::record(conn, now, actor, "office.create", code.as_str(), &name)?;
+        audit::record(
+            conn,
+            now,
+            &actor.username,
+            "office.create",
+            code.as_str(),
+            &name,
+        )?;
         Ok(office)
     })
 }
 
 pub fn update_office(
     conn: &mut DbConnection,
-    actor: &str,
+    actor: &Actor,
     id: i64,
     name: &str,
     parent_code: Option<&str>,
@@ -387,7 +401,7 @@ pub fn update_office(
         audit::record(
             conn,
             now,
-            actor,
+            &actor.username,
             "office.update",
             &office.code,
             &format!(

@@ -16,6 +16,7 @@ use crate::domain::fields::FieldErrors;
 use crate::domain::holidays::{rule_schedule, rule_sources};
 use crate::error::ActionError;
 use crate::error::AppError;
+use crate::services::Actor;
 
 const SEED: &str = include_str!("../../seed/holidays.json");
 
@@ -108,6 +109,7 @@ pub struct SeedOutcome {
 /// dossiers' due dates recomputed as for any calendar correction.
 pub fn seed(conn: &mut DbConnection, now: NaiveDateTime) -> Result<SeedOutcome, AppError> {
     let mut outcome = SeedOutcome::default();
+    let system = Actor::system(conn, SYSTEM)?;
     let file = seed_file()?;
     for y in &file.years {
         let entries = y.entries()?;
@@ -122,21 +124,21 @@ pub fn seed(conn: &mut DbConnection, now: NaiveDateTime) -> Result<SeedOutcome, 
                             revision: y.revision,
                             edited: false,
                         },
-                        SYSTEM,
+                        &system.username,
                         now,
                     )?;
                     for e in &entries {
                         // A day recorded by an administrator is kept.
                         if store::find_day(conn, e.date)?.is_none() {
-                            store::put_day(conn, e, SYSTEM, now)?;
+                            store::put_day(conn, e, &system.username, now)?;
                         }
                     }
                     store::bump_version(conn)?;
-                    recompute_after_change(conn, SYSTEM, now)?;
+                    recompute_after_change(conn, &system, now)?;
                     audit::record(
                         conn,
                         now,
-                        SYSTEM,
+                        &system.username,
                         "calendar.official_add",
                         &y.year.to_string(),
                         &format!("Lịch chính thức bản {}: {}", y.revision, y.source),
@@ -147,7 +149,7 @@ pub fn seed(conn: &mut DbConnection, now: NaiveDateTime) -> Result<SeedOutcome, 
             }
             Some(stored) if stored.revision < y.revision && !stored.edited => {
                 write_tx(conn, |conn| {
-                    replace_with_official(conn, SYSTEM, &file, y, &entries, now)
+                    replace_with_official(conn, &system, &file, y, &entries, now)
                 })?;
                 tracing::info!(
                     year = y.year,
@@ -174,7 +176,7 @@ pub fn seed(conn: &mut DbConnection, now: NaiveDateTime) -> Result<SeedOutcome, 
 /// (inside the caller's transaction), audited with what changed.
 fn replace_with_official(
     conn: &mut DbConnection,
-    actor: &str,
+    actor: &Actor,
     file: &SeedFile,
     y: &SeedYear,
     entries: &[DayEntry],
@@ -185,13 +187,13 @@ fn replace_with_official(
     let changes = diff_days(&before, &in_year);
     store::delete_days_of_year(conn, y.year)?;
     for e in &in_year {
-        store::put_day(conn, e, actor, now)?;
+        store::put_day(conn, e, &actor.username, now)?;
     }
     for e in entries.iter().filter(|e| e.date.year() != y.year) {
         // Days of the schedule dated in another year (a Saturday worked in
         // late December) do not overwrite that year's record.
         if store::find_day(conn, e.date)?.is_none() {
-            store::put_day(conn, e, actor, now)?;
+            store::put_day(conn, e, &actor.username, now)?;
         }
     }
     store::replace_year(
@@ -202,7 +204,7 @@ fn replace_with_official(
             revision: y.revision,
             edited: false,
         },
-        actor,
+        &actor.username,
         now,
     )?;
     store::bump_version(conn)?;
@@ -226,7 +228,7 @@ fn replace_with_official(
     audit::record(
         conn,
         now,
-        actor,
+        &actor.username,
         "calendar.official_update",
         &y.year.to_string(),
         &detail,
@@ -273,7 +275,7 @@ pub fn official_update(
 /// Replaces an edited year with its newer official schedule, at an administrator's request.
 pub fn adopt_official(
     conn: &mut DbConnection,
-    actor: &str,
+    actor: &Actor,
     year: i32,
     now: NaiveDateTime,
 ) -> Result<(), ActionError> {
@@ -300,7 +302,7 @@ pub fn adopt_official(
                     revision: 0,
                     edited: false,
                 },
-                actor,
+                &actor.username,
                 now,
             )?;
         }
@@ -312,7 +314,7 @@ pub fn adopt_official(
 /// Keeps an edited year as it is, with the newer official schedule marked as seen.
 pub fn keep_edited(
     conn: &mut DbConnection,
-    actor: &str,
+    actor: &Actor,
     year: i32,
     now: NaiveDateTime,
 ) -> Result<(), ActionError> {
@@ -327,7 +329,7 @@ pub fn keep_edited(
         audit::record(
             conn,
             now,
-            actor,
+            &actor.username,
             "calendar.keep_edited",
             &year.to_string(),
             &format!(
@@ -364,7 +366,7 @@ fn check_year(year: i32) -> Result<(), ActionError> {
 /// to the official schedule when it is published.
 pub fn adopt_year(
     conn: &mut DbConnection,
-    actor: &str,
+    actor: &Actor,
     year: i32,
     source: &str,
     now: NaiveDateTime,
@@ -401,12 +403,12 @@ pub fn adopt_year(
                 // The rule's days: an official schedule may replace them.
                 edited: false,
             },
-            actor,
+            &actor.username,
             now,
         )?;
         for e in rule_schedule(year) {
             if store::find_day(conn, e.date)?.is_none() {
-                store::put_day(conn, &e, actor, now)?;
+                store::put_day(conn, &e, &actor.username, now)?;
             }
         }
         store::bump_version(conn)?;
@@ -414,7 +416,7 @@ pub fn adopt_year(
         audit::record(
             conn,
             now,
-            actor,
+            &actor.username,
             "calendar.adopt_year",
             &year.to_string(),
             &source,
@@ -426,7 +428,7 @@ pub fn adopt_year(
 /// Changes the source (the decision) cited for a year on record.
 pub fn set_year_source(
     conn: &mut DbConnection,
-    actor: &str,
+    actor: &Actor,
     year: i32,
     source: &str,
     now: NaiveDateTime,
@@ -451,12 +453,12 @@ pub fn set_year_source(
                 format!("Lịch năm {year} chưa được ghi nhận."),
             ));
         }
-        store::update_year_source(conn, year, source, actor, now)?;
+        store::update_year_source(conn, year, source, &actor.username, now)?;
         store::mark_edited(conn, year)?;
         audit::record(
             conn,
             now,
-            actor,
+            &actor.username,
             "calendar.year_source",
             &year.to_string(),
             source,
@@ -477,7 +479,7 @@ pub struct DayInput {
 /// A year not on record is adopted first, so the rule's other days stay.
 pub fn put_day(
     conn: &mut DbConnection,
-    actor: &str,
+    actor: &Actor,
     input: &DayInput,
     now: NaiveDateTime,
 ) -> Result<NaiveDate, ActionError> {
@@ -528,7 +530,7 @@ pub fn put_day(
                 kind,
                 name: name.clone(),
             },
-            actor,
+            &actor.username,
             now,
         )?;
         store::bump_version(conn)?;
@@ -540,7 +542,7 @@ pub fn put_day(
         audit::record(
             conn,
             now,
-            actor,
+            &actor.username,
             "calendar.put_day",
             &date.format("%d/%m/%Y").to_string(),
             &detail,
@@ -552,7 +554,7 @@ pub fn put_day(
 /// Removes a recorded day: it becomes an ordinary day of its weekday.
 pub fn delete_day(
     conn: &mut DbConnection,
-    actor: &str,
+    actor: &Actor,
     date: NaiveDate,
     now: NaiveDateTime,
 ) -> Result<(), ActionError> {
@@ -570,7 +572,7 @@ pub fn delete_day(
         audit::record(
             conn,
             now,
-            actor,
+            &actor.username,
             "calendar.delete_day",
             &date.format("%d/%m/%Y").to_string(),
             &format!("Bỏ {} ({})", before.name, before.kind),
@@ -582,7 +584,7 @@ pub fn delete_day(
 /// Changes the working week and office hours.
 pub fn set_settings(
     conn: &mut DbConnection,
-    actor: &str,
+    actor: &Actor,
     work_week: &[u32],
     opens: &str,
     closes: &str,
@@ -620,7 +622,7 @@ pub fn set_settings(
         audit::record(
             conn,
             now,
-            actor,
+            &actor.username,
             "calendar.settings",
             "lịch làm việc",
             &format!(
@@ -639,15 +641,11 @@ pub fn set_settings(
 /// "Counting a deadline"), in the same transaction as the correction.
 fn recompute_after_change(
     conn: &mut DbConnection,
-    actor: &str,
+    actor: &Actor,
     now: NaiveDateTime,
 ) -> Result<(), AppError> {
-    // The system's own changes are recorded under its account, named as `SYSTEM`.
-    let Some(user) = crate::db::users::User::find_by_username(conn, actor)? else {
-        return Ok(());
-    };
     let cal = build(conn)?;
-    let moved = crate::services::processing::recompute_open(conn, &cal, user.id, now)?;
+    let moved = crate::services::processing::recompute_open(conn, &cal, actor.user_id, now)?;
     if moved > 0 {
         tracing::info!(moved, "due dates recomputed after a calendar correction");
     }

@@ -11,6 +11,7 @@ use crate::domain::fields::FieldErrors;
 use crate::domain::procedure::{join_codes, Channel, DocumentForm, ReturnMethod};
 use crate::error::ActionError;
 use crate::error::AppError;
+use crate::services::Actor;
 
 const SEED: &str = include_str!("../../seed/thads_procedures.json");
 
@@ -295,7 +296,7 @@ fn check(input: &ProcedureInput, today: NaiveDate) -> Result<Checked, FieldError
 /// dossiers already received: it becomes a new period from `time_from`.
 pub fn save(
     conn: &mut DbConnection,
-    actor: &str,
+    actor: &Actor,
     id: Option<i64>,
     input: &ProcedureInput,
     today: NaiveDate,
@@ -380,7 +381,7 @@ pub fn save(
                 checked.working_days as i32,
                 None,
                 None,
-                &format!("Tạo bởi {actor}"),
+                &format!("Tạo bởi {}", actor.username),
             )?;
         } else if in_force != Some(checked.working_days) {
             // End the period in force the day before, drop periods planned after, open the new one.
@@ -400,7 +401,7 @@ pub fn save(
                 checked.working_days as i32,
                 Some(checked.time_from),
                 None,
-                &format!("Sửa bởi {actor}"),
+                &format!("Sửa bởi {}", actor.username),
             )?;
         }
         let detail = match (&existing, in_force) {
@@ -416,7 +417,7 @@ pub fn save(
         audit::record(
             conn,
             now,
-            actor,
+            &actor.username,
             if existing.is_some() {
                 "procedure.update"
             } else {

@@ -293,8 +293,9 @@ pub fn run(
     }
     let now = now_utc();
     let mut summary = DemoSummary::default();
+    let system = Actor::system(conn, "demo")?;
     for (code, name) in OFFICES {
-        administration::create_office(conn, "demo", code, name, Some(DEFAULT_OFFICE_CODE), now)
+        administration::create_office(conn, &system, code, name, Some(DEFAULT_OFFICE_CODE), now)
             .map_err(explain)?;
         summary.offices += 1;
     }
@@ -307,7 +308,7 @@ pub fn run(
             must_change_password: false,
         };
         let hashed = crate::services::passwords::hash_new(opts.hash_cost, &opts.password)?;
-        administration::create_user(conn, "demo", &input, hashed, now).map_err(explain)?;
+        administration::create_user(conn, &system, &input, hashed, now).map_err(explain)?;
         summary.users.push((username.to_string(), role_label(role)));
     }
     let procedures: Vec<ProcedureFull> = Procedure::all_full(conn, true)?;

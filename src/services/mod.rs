@@ -24,3 +24,23 @@ pub struct Actor {
     pub office_id: i64,
     pub role: crate::domain::Role,
 }
+
+impl Actor {
+    /// The system's own account, named `label` in the audit trail: for what
+    /// runs with nobody signed in (seeding, the command line, the demo).
+    pub fn system(
+        conn: &mut crate::db::DbConnection,
+        label: &str,
+    ) -> Result<Actor, crate::error::AppError> {
+        let user =
+            crate::db::users::User::find_by_username(conn, crate::db::users::SYSTEM_USERNAME)?
+                .ok_or_else(|| crate::error::AppError::Internal("no system account".into()))?;
+        Ok(Actor {
+            user_id: user.id,
+            username: label.to_string(),
+            full_name: user.full_name,
+            office_id: user.office_id,
+            role: crate::domain::Role::Admin,
+        })
+    }
+}

@@ -146,7 +146,7 @@ pub async fn create(
     session: Session,
     CsrfForm(form): CsrfForm<OfficeForm>,
 ) -> Result<HttpResponse, AppError> {
-    let actor = staff.username.clone();
+    let actor = crate::services::Actor::from(&staff.user);
     let (code, name, parent) = (form.code.clone(), form.name.clone(), form.parent.clone());
     let result = state
         .db
@@ -216,7 +216,7 @@ pub async fn update(
 ) -> Result<HttpResponse, AppError> {
     let id = path.into_inner();
     let office = state.db.run(move |conn| Office::find(conn, id)).await?;
-    let actor = staff.username.clone();
+    let actor = crate::services::Actor::from(&staff.user);
     let (name, parent, active) = (
         form.name.clone(),
         form.parent.clone(),

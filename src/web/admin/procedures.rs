@@ -332,7 +332,7 @@ async fn save(
     fields: Vec<(String, String)>,
 ) -> Result<HttpResponse, AppError> {
     let input = parse_form(&fields);
-    let actor = staff.username.clone();
+    let actor = crate::services::Actor::from(&staff.user);
     let to_save = input.clone();
     let result = state
         .db

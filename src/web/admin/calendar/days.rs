@@ -41,7 +41,7 @@ pub async fn put_day(
         kind: form.kind.clone(),
         name: form.name.clone(),
     };
-    let actor = staff.username.clone();
+    let actor = crate::services::Actor::from(&staff.user);
     let to_save = input.clone();
     let result = state
         .db
@@ -76,7 +76,7 @@ pub async fn delete_day(
     session: Session,
     CsrfForm(form): CsrfForm<DeleteForm>,
 ) -> Result<HttpResponse, AppError> {
-    let actor = staff.username.clone();
+    let actor = crate::services::Actor::from(&staff.user);
     let date = form.date;
     let result = state
         .db

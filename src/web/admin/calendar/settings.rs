@@ -37,7 +37,7 @@ pub async fn save_settings(
         .collect();
     let (opens, closes) = (get("opens"), get("closes"));
     let year = get("year").parse().unwrap_or_else(|_| today().year());
-    let actor = staff.username.clone();
+    let actor = crate::services::Actor::from(&staff.user);
     let result = state
         .db
         .run(move |conn| {

@@ -47,7 +47,7 @@ pub async fn adopt_year(
     session: Session,
     CsrfForm(form): CsrfForm<YearForm>,
 ) -> Result<HttpResponse, AppError> {
-    let (actor, year) = (staff.username.clone(), form.year);
+    let (actor, year) = (crate::services::Actor::from(&staff.user), form.year);
     let result = state
         .db
         .run(move |conn| {
@@ -69,8 +69,12 @@ pub struct OfficialForm {
     year: i32,
 }
 
-type YearChange =
-    fn(&mut crate::db::DbConnection, &str, i32, chrono::NaiveDateTime) -> Result<(), ActionError>;
+type YearChange = fn(
+    &mut crate::db::DbConnection,
+    &crate::services::Actor,
+    i32,
+    chrono::NaiveDateTime,
+) -> Result<(), ActionError>;
 
 /// Runs a change of a whole year for the signed-in administrator, flashes its outcome.
 async fn change_year(
@@ -81,7 +85,7 @@ async fn change_year(
     change: YearChange,
     done: &str,
 ) -> Result<HttpResponse, AppError> {
-    let actor = staff.username.clone();
+    let actor = crate::services::Actor::from(&staff.user);
     let result = state
         .db
         .run(move |conn| Ok(change(conn, &actor, year, now_utc())))
@@ -132,7 +136,7 @@ pub async fn year_source(
     session: Session,
     CsrfForm(form): CsrfForm<YearForm>,
 ) -> Result<HttpResponse, AppError> {
-    let (actor, year) = (staff.username.clone(), form.year);
+    let (actor, year) = (crate::services::Actor::from(&staff.user), form.year);
     let result = state
         .db
         .run(move |conn| {

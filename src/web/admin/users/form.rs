@@ -150,7 +150,7 @@ pub async fn create(
         office_code: form.office.clone(),
         must_change_password: form.must_change_password.is_some(),
     };
-    let actor = staff.username.clone();
+    let actor = crate::services::Actor::from(&staff.user);
     // Hashed before a database connection is taken.
     let hashed = state
         .hashing
@@ -237,15 +237,13 @@ pub async fn update(
         office_code: form.office.clone(),
         active: form.active.is_some(),
     };
-    let actor = staff.username.clone();
-    let actor_id = staff.id;
+    let actor = crate::services::Actor::from(&staff.user);
     let result = state
         .db
         .run(move |conn| {
             Ok(administration::update_user(
                 conn,
                 &actor,
-                actor_id,
                 id,
                 &changes,
                 now_utc(),
@@ -297,7 +295,7 @@ pub async fn reset_password(
     CsrfForm(form): CsrfForm<ResetForm>,
 ) -> Result<HttpResponse, AppError> {
     let id = path.into_inner();
-    let actor = staff.username.clone();
+    let actor = crate::services::Actor::from(&staff.user);
     let hashed = state
         .hashing
         .hash_new(state.config.hash_cost, &form.password)
