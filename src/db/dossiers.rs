@@ -73,6 +73,10 @@ pub struct Dossier {
     pub postal_returns: i32,
     pub intake_id: Option<i64>,
     pub postal_slip: Option<String>,
+    /// When the applicant withdrew it.
+    pub withdrawn_at: Option<NaiveDateTime>,
+    /// `early`, `on_time` or `late`, fixed when the result is decided.
+    pub timeliness: Option<String>,
 }
 
 /// What an action changes on a dossier: `None` leaves a column alone,
@@ -105,6 +109,8 @@ pub struct DossierChanges {
     pub postage: Option<Option<i64>>,
     pub shipment_id: Option<Option<i64>>,
     pub postal_returns: Option<i32>,
+    pub withdrawn_at: Option<Option<NaiveDateTime>>,
+    pub timeliness: Option<Option<String>>,
 }
 
 #[derive(Debug, Insertable)]
@@ -224,6 +230,12 @@ pub struct DossierFilter {
     pub open_only: bool,
     /// Soonest due first (work lists) instead of newest first.
     pub by_due_date: bool,
+    /// Open and due on or before this day (overdue and due soon).
+    pub due_on_or_before: Option<NaiveDate>,
+    /// Due on or after this day (not yet overdue).
+    pub due_from: Option<NaiveDate>,
+    /// Results the post brought back, waiting at the counter.
+    pub returned_by_post: bool,
 }
 
 const OPEN: [&str; 4] = [
@@ -278,6 +290,19 @@ fn filtered(f: &DossierFilter) -> dossiers::BoxedQuery<'static, DbBackend> {
         query = query
             .filter(dossiers::status.eq_any(OPEN))
             .filter(dossiers::due_date.lt(day));
+    }
+    if let Some(day) = f.due_on_or_before {
+        query = query
+            .filter(dossiers::status.eq_any(OPEN))
+            .filter(dossiers::due_date.le(day));
+    }
+    if let Some(day) = f.due_from {
+        query = query.filter(dossiers::due_date.ge(day));
+    }
+    if f.returned_by_post {
+        query = query
+            .filter(dossiers::status.eq("result_ready"))
+            .filter(dossiers::postal_returns.gt(0));
     }
     if let Some(q) = f.q.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
         let folded = format!("%{}%", like_escape(&crate::domain::procedure::fold(q)));
@@ -388,6 +413,26 @@ impl Dossier {
         Ok((rows, total))
     }
 
+    /// How many dossiers match `f`, by office, assignee and procedure
+    /// (for lists of open dossiers, which stay small).
+    pub fn group_counts(
+        conn: &mut DbConnection,
+        f: &DossierFilter,
+    ) -> Result<Vec<((i64, Option<i64>, i64), i64)>, AppError> {
+        let keys: Vec<(i64, Option<i64>, i64)> = filtered(f)
+            .select((
+                dossiers::office_id,
+                dossiers::assignee_id,
+                dossiers::procedure_id,
+            ))
+            .load(conn)?;
+        let mut counts = std::collections::BTreeMap::new();
+        for k in keys {
+            *counts.entry(k).or_insert(0i64) += 1;
+        }
+        Ok(counts.into_iter().collect())
+    }
+
     /// The register (Mẫu 06): oldest first, by register line.
     pub fn register(
         conn: &mut DbConnection,
@@ -411,7 +456,7 @@ impl Dossier {
     }
 
     /// Rows for `ids`, in the order given.
-    fn rows(conn: &mut DbConnection, ids: &[i64]) -> Result<Vec<DossierRow>, AppError> {
+    pub fn rows(conn: &mut DbConnection, ids: &[i64]) -> Result<Vec<DossierRow>, AppError> {
         let mut rows: Vec<DossierRow> = dossiers::table
             .inner_join(procedures::table)
             .inner_join(offices::table)

@@ -13,6 +13,7 @@ pub mod offices;
 pub mod postal;
 pub mod procedures;
 pub mod ratings;
+pub mod reports;
 pub mod revoked_sessions;
 pub mod schema;
 pub mod sequences;

@@ -95,6 +95,14 @@ impl Procedure {
             .optional()?)
     }
 
+    /// Every procedure, without its documents and times, by name.
+    pub fn all(conn: &mut DbConnection) -> Result<Vec<Procedure>, AppError> {
+        Ok(procedures::table
+            .select(Procedure::as_select())
+            .order(procedures::name.asc())
+            .load(conn)?)
+    }
+
     /// Every procedure with its documents and times, by name; only active ones when asked.
     pub fn all_full(
         conn: &mut DbConnection,

@@ -226,6 +226,8 @@ diesel::table! {
         postal_returns -> Integer,
         intake_id -> Nullable<BigInt>,
         postal_slip -> Nullable<Text>,
+        withdrawn_at -> Nullable<Timestamp>,
+        timeliness -> Nullable<Text>,
     }
 }
 

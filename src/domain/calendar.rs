@@ -169,6 +169,32 @@ impl Calendar {
         self.entries.get(&date)
     }
 
+    /// The `n`-th working day after `from` (`from` itself for 0).
+    pub fn nth_working_day_after(&self, from: NaiveDate, n: u32) -> NaiveDate {
+        let mut d = from;
+        let mut left = n;
+        // A year of days off in a row is no calendar: stop there.
+        let mut guard = 0;
+        while left > 0 && guard < 366 * 5 {
+            d = d.succ_opt().unwrap_or(d);
+            guard += 1;
+            if self.is_working_day(d) {
+                left -= 1;
+            }
+        }
+        d
+    }
+
+    /// Working days from `from` to `to`: positive when `to` is later, negative
+    /// when earlier, 0 on the same day.
+    pub fn signed_working_days(&self, from: NaiveDate, to: NaiveDate) -> i64 {
+        if to >= from {
+            self.working_days_between(from, to)
+        } else {
+            -self.working_days_between(to, from)
+        }
+    }
+
     /// Working days strictly after `from` up to and including `to`.
     pub fn working_days_between(&self, from: NaiveDate, to: NaiveDate) -> i64 {
         let mut n = 0;

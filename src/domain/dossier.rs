@@ -1,7 +1,7 @@
 //! A dossier's states, outcome and timeliness (DOMAIN.md, "Lifecycle" and
 //! "Counting a deadline").
 
-use chrono::NaiveDate;
+use chrono::{NaiveDate, NaiveDateTime};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Status {
@@ -131,6 +131,22 @@ pub fn timeliness(decided_on: NaiveDate, due_date: NaiveDate, late_regardless: b
     } else {
         Timeliness::Early
     }
+}
+
+/// How a dossier decided at `decided_at` (UTC) stands, judged by dates in
+/// Asia/Ho_Chi_Minh: the one function the dossier page, the API, the stored
+/// `timeliness` column and so the reports use.
+pub fn decided_timeliness(
+    decided_at: NaiveDateTime,
+    due_date: NaiveDate,
+    extended: bool,
+    supplement_requests: i32,
+) -> Timeliness {
+    timeliness(
+        crate::domain::time::to_local(decided_at).date_naive(),
+        due_date,
+        extended || supplement_requests > 1,
+    )
 }
 
 /// An open dossier is overdue when today is after its due date.

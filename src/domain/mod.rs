@@ -11,6 +11,7 @@ pub mod lunar;
 pub mod office;
 pub mod procedure;
 pub mod reception;
+pub mod report;
 pub mod role;
 pub mod text;
 pub mod throttle;

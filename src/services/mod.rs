@@ -11,6 +11,7 @@ pub mod export;
 pub mod passwords;
 pub mod processing;
 pub mod reception;
+pub mod reports;
 pub mod returns;
 pub mod seed;
 

@@ -579,11 +579,13 @@ pub fn act(
             Plan::Approve { note } => {
                 changes.outcome = Some(Some("granted".into()));
                 changes.decided_at = Some(Some(now));
+                changes.timeliness = Some(decided(&d, now));
                 join("Phê duyệt kết quả giải quyết".into(), note)
             }
             Plan::Refuse { reason } => {
                 changes.outcome = Some(Some("refused".into()));
                 changes.decided_at = Some(Some(now));
+                changes.timeliness = Some(decided(&d, now));
                 changes.closing_reason = Some(Some(reason.clone()));
                 // The refusal letter is the result, not a drafted grant.
                 changes.result_number = Some(None);
@@ -657,6 +659,7 @@ pub fn act(
             }
             Plan::Withdraw { reason } => {
                 changes.closing_reason = Some(Some(reason.clone()));
+                changes.withdrawn_at = Some(Some(now));
                 format!("Người nộp rút hồ sơ; đã trả lại bản chính. Lý do: {reason}")
             }
             Plan::DeliverAtCounter {
@@ -916,4 +919,13 @@ fn recompute_one(
         )?;
         Ok(Some(true))
     }
+}
+
+/// The timeliness fixed when the result of `d` is decided at `now`.
+fn decided(d: &Dossier, now: NaiveDateTime) -> Option<String> {
+    d.due_date.map(|due| {
+        crate::domain::dossier::decided_timeliness(now, due, d.extended, d.supplement_requests)
+            .as_str()
+            .to_string()
+    })
 }

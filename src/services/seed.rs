@@ -112,6 +112,7 @@ pub fn on_start(
     }
     crate::services::catalog::seed(conn, now)?;
     let calendar = crate::services::calendar::seed(conn, now)?;
+    crate::services::reports::backfill_timeliness(conn)?;
     if !calendar.replaced.is_empty() || !calendar.offered.is_empty() {
         tracing::info!(
             replaced = ?calendar.replaced,

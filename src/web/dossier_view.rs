@@ -161,10 +161,11 @@ impl DossierView {
             ApplicantKind::Person
         };
         let timeliness = match (x.decided_at, x.due_date) {
-            (Some(at), Some(due)) => crate::domain::dossier::timeliness(
-                crate::services::reception::local_day(at),
+            (Some(at), Some(due)) => crate::domain::dossier::decided_timeliness(
+                at,
                 due,
-                x.extended || x.supplement_requests > 1,
+                x.extended,
+                x.supplement_requests,
             )
             .label()
             .to_string(),

@@ -108,10 +108,11 @@ pub fn dossier_json(d: &DossierDetail, public_url: &str) -> DossierJson {
     let status = d.status();
     let timeliness = match (x.decided_at, x.due_date.or(x.original_due_date)) {
         (Some(at), Some(due)) => Some(
-            crate::domain::dossier::timeliness(
-                crate::services::reception::local_day(at),
+            crate::domain::dossier::decided_timeliness(
+                at,
                 due,
-                x.extended || x.supplement_requests > 1,
+                x.extended,
+                x.supplement_requests,
             )
             .as_str(),
         ),

@@ -1,0 +1,16 @@
+-- The period report counts what was decided early, on time or late, and what
+-- was withdrawn, in a period: both are kept on the dossier when they happen.
+ALTER TABLE dossiers ADD COLUMN withdrawn_at TIMESTAMP;
+-- early | on_time | late, written with decided_at by the same function the
+-- pages use; dossiers decided before this migration are filled in on start.
+ALTER TABLE dossiers ADD COLUMN timeliness TEXT;
+UPDATE dossiers SET withdrawn_at = (
+    SELECT MAX(e.at) FROM dossier_events e
+    WHERE e.dossier_id = dossiers.id AND e.action = 'withdraw')
+WHERE status = 'withdrawn';
+-- Overdue and due-soon lists: open dossiers by due date.
+CREATE INDEX dossiers_status_due_idx ON dossiers(status, due_date);
+-- Resolved in a period, by office, with its timeliness (home pages, reports).
+CREATE INDEX dossiers_office_decided_idx ON dossiers(office_id, decided_at, timeliness);
+-- An officer's load and his lists.
+CREATE INDEX dossiers_assignee_status_idx ON dossiers(assignee_id, status);
