@@ -2,12 +2,15 @@
 //! the password hasher, the calendar in force. Below `web` and `auth`, above
 //! `services`.
 
-use std::sync::{Arc, RwLock};
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, RwLock};
+use std::time::{Duration, Instant};
 
 use crate::config::Config;
 use crate::db::Db;
 use crate::domain::calendar::Calendar;
 use crate::error::AppError;
+use crate::services::reports::Medians;
 
 pub struct AppState {
     pub db: Db,
@@ -18,7 +21,12 @@ pub struct AppState {
     pub hashing: crate::services::passwords::Hashing,
     /// The calendar with the version it was built from.
     calendar: RwLock<Option<(String, Arc<Calendar>)>>,
+    /// The usual remaining times by office set, recomputed after [`MEDIANS_TTL`].
+    medians: Mutex<HashMap<Vec<i64>, (Instant, Arc<Medians>)>>,
 }
+
+/// How long the medians of the office's history are reused: they move slowly.
+pub const MEDIANS_TTL: Duration = Duration::from_secs(15 * 60);
 
 impl AppState {
     pub fn new(db: Db, config: Config, dummy_hash: String) -> AppState {
@@ -30,7 +38,42 @@ impl AppState {
                 std::thread::available_parallelism().map_or(2, |n| n.get()),
             ),
             calendar: RwLock::new(None),
+            medians: Mutex::new(HashMap::new()),
         }
+    }
+
+    /// The medians of `offices`' history (see `services::reports::medians`),
+    /// computed at most every [`MEDIANS_TTL`] by each instance.
+    pub async fn medians(
+        &self,
+        offices: Vec<i64>,
+        cal: Arc<Calendar>,
+    ) -> Result<Arc<Medians>, AppError> {
+        if let Ok(cache) = self.medians.lock() {
+            if let Some((at, m)) = cache.get(&offices) {
+                if at.elapsed() < MEDIANS_TTL {
+                    return Ok(m.clone());
+                }
+            }
+        }
+        let key = offices.clone();
+        let m = Arc::new(
+            self.db
+                .run(move |conn| {
+                    crate::services::reports::medians(
+                        conn,
+                        &cal,
+                        &offices,
+                        crate::domain::time::today(),
+                    )
+                })
+                .await?,
+        );
+        if let Ok(mut cache) = self.medians.lock() {
+            cache.retain(|_, (at, _)| at.elapsed() < MEDIANS_TTL);
+            cache.insert(key, (Instant::now(), m.clone()));
+        }
+        Ok(m)
     }
 
     /// The calendar in force. It is rebuilt when another instance (or this one)

@@ -71,6 +71,21 @@ pub fn local_to_utc(t: NaiveDateTime) -> NaiveDateTime {
     t - chrono::Duration::hours(7)
 }
 
+/// "Nha Trang, ngày 05 tháng 01 năm 2026": days below 10 and the months
+/// January and February take a leading zero (Decree 30/2020, appendix I).
+pub fn place_date(place: &str, date: NaiveDate) -> String {
+    let month = if date.month() <= 2 {
+        format!("{:02}", date.month())
+    } else {
+        date.month().to_string()
+    };
+    format!(
+        "{place}, ngày {:02} tháng {month} năm {}",
+        date.day(),
+        date.year()
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

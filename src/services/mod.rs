@@ -5,6 +5,7 @@
 pub mod administration;
 pub mod calendar;
 pub mod catalog;
+pub mod dashboards;
 pub mod demo;
 pub mod dossiers;
 pub mod export;

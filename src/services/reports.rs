@@ -144,6 +144,9 @@ pub struct DueRow {
 /// A count shown at the top of a list, with the filter value it links to.
 pub struct Tally {
     pub id: Option<i64>,
+    /// The list filter's value that narrows to it (an office or procedure
+    /// code, an officer's id).
+    pub key: String,
     pub label: String,
     pub n: i64,
 }
@@ -221,13 +224,13 @@ pub fn due_list(
         .into_iter()
         .map(|(id, _, full)| (id, full))
         .collect();
-    let office_names: HashMap<i64, String> = Office::all(conn)?
+    let office_names: HashMap<i64, (String, String)> = Office::all(conn)?
         .into_iter()
-        .map(|o| (o.id, o.name))
+        .map(|o| (o.id, (o.code, o.name)))
         .collect();
-    let procedure_names: HashMap<i64, String> = Procedure::all(conn)?
+    let procedure_names: HashMap<i64, (String, String)> = Procedure::all(conn)?
         .into_iter()
-        .map(|p| (p.id, p.name))
+        .map(|p| (p.id, (p.code, p.name)))
         .collect();
     let ids: Vec<i64> = page.iter().map(|r| r.dossier.id).collect();
     let since = match q.kind {
@@ -250,13 +253,17 @@ pub fn due_list(
             row,
         })
         .collect();
-    let tally = |m: BTreeMap<i64, i64>, names: &HashMap<i64, String>| {
+    let tally = |m: BTreeMap<i64, i64>, names: &HashMap<i64, (String, String)>| {
         let mut v: Vec<Tally> = m
             .into_iter()
-            .map(|(id, n)| Tally {
-                id: Some(id),
-                label: names.get(&id).cloned().unwrap_or_default(),
-                n,
+            .map(|(id, n)| {
+                let (key, label) = names.get(&id).cloned().unwrap_or_default();
+                Tally {
+                    id: Some(id),
+                    key,
+                    label,
+                    n,
+                }
             })
             .collect();
         v.sort_by(|a, b| b.n.cmp(&a.n).then(a.label.cmp(&b.label)));
@@ -266,6 +273,7 @@ pub fn due_list(
         .into_iter()
         .map(|(id, n)| Tally {
             id,
+            key: id.map(|i| i.to_string()).unwrap_or_default(),
             label: id
                 .and_then(|i| names.get(&i).cloned())
                 .unwrap_or_else(|| "(chưa phân công)".into()),

@@ -69,6 +69,21 @@ const NAV: &[NavEntry] = &[
         ],
     },
     NavEntry {
+        href: "/bao-cao/qua-han",
+        label: "Quá hạn, sắp đến hạn",
+        roles: &[
+            Role::Reception,
+            Role::Officer,
+            Role::Leader,
+            Role::Supervisor,
+        ],
+    },
+    NavEntry {
+        href: "/bao-cao/dinh-ky",
+        label: "Báo cáo định kỳ",
+        roles: &[Role::Leader, Role::Supervisor],
+    },
+    NavEntry {
         href: "/admin/users",
         label: "Người dùng",
         roles: &[Role::Admin],

@@ -6,6 +6,7 @@ pub mod admin;
 pub mod api;
 pub mod assets;
 pub mod catalog;
+pub mod charts;
 pub mod dossier_prints;
 pub mod dossier_view;
 pub mod dossiers;
@@ -21,6 +22,7 @@ pub mod print;
 pub mod ratings;
 pub mod reception;
 pub mod register;
+pub mod reports;
 pub mod returns;
 pub mod status;
 pub mod work;
@@ -77,6 +79,12 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .service(returns::ship)
         .service(returns::shipment_print)
         .service(returns::import)
+        .service(reports::due_page)
+        .service(reports::due_excel)
+        .service(reports::risk_page)
+        .service(reports::period_page)
+        .service(reports::period_print)
+        .service(reports::period_excel)
         .service(work::inbox)
         .service(work::queue)
         .service(work::assign_many)

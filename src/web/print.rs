@@ -1,7 +1,7 @@
 //! What every printed form shares: the header of Decree 30/2020/NĐ-CP, the
 //! place and date line, and the QR code.
 
-use chrono::{Datelike, NaiveDate};
+use chrono::NaiveDate;
 use qrcode::render::svg;
 use qrcode::QrCode;
 
@@ -25,20 +25,7 @@ impl PrintHeader {
     }
 }
 
-/// "Nha Trang, ngày 05 tháng 01 năm 2026": days below 10 and the months
-/// January and February take a leading zero (Decree 30/2020, appendix I).
-pub fn place_date(place: &str, date: NaiveDate) -> String {
-    let month = if date.month() <= 2 {
-        format!("{:02}", date.month())
-    } else {
-        date.month().to_string()
-    };
-    format!(
-        "{place}, ngày {:02} tháng {month} năm {}",
-        date.day(),
-        date.year()
-    )
-}
+pub use crate::domain::time::place_date;
 
 /// `text` as an inline SVG QR code (no XML declaration), sharp at any size.
 pub fn qr_svg(text: &str) -> String {
