@@ -51,6 +51,22 @@ pub enum Command {
         #[arg(long, default_value_t = 2026)]
         seed: u64,
     },
+    /// Tạo dữ liệu lớn cho thử tải và báo cáo (mặc định một triệu hồ sơ trong ba năm, nhiều đơn vị)
+    /// trên cơ sở dữ liệu mới; người dùng mẫu như lệnh demo.
+    Generate {
+        /// Số hồ sơ.
+        #[arg(long, default_value_t = 1_000_000)]
+        dossiers: u64,
+        /// Trải đều trong bấy nhiêu năm gần nhất.
+        #[arg(long, default_value_t = 3)]
+        years: u32,
+        /// Số đơn vị trực thuộc thêm (ngoài hai đơn vị của dữ liệu mẫu).
+        #[arg(long, default_value_t = 5)]
+        offices: u32,
+        /// Hạt giống ngẫu nhiên (cùng hạt giống, cùng dữ liệu).
+        #[arg(long, default_value_t = 2026)]
+        seed: u64,
+    },
 }
 
 #[derive(Subcommand)]
@@ -173,6 +189,67 @@ pub async fn run(cli: Cli) -> Result<(), String> {
             println!(
                 "  {} kết quả đã trả (tại quầy hoặc qua bưu chính), {} lượt đánh giá",
                 summary.returned, summary.ratings
+            );
+            println!("  Người dùng (mật khẩu chung: {password}):");
+            for (username, role) in &summary.users {
+                println!("    {username:<16} {role}");
+            }
+            Ok(())
+        }
+        Command::Generate {
+            dossiers,
+            years,
+            offices,
+            seed,
+        } => {
+            if !(1..=10_000_000).contains(&dossiers) || !(1..=10).contains(&years) || offices > 50 {
+                return Err(
+                    "Số hồ sơ từ 1 đến 10000000, số năm từ 1 đến 10, thêm tối đa 50 đơn vị.".into(),
+                );
+            }
+            let password = std::env::var("MOTCUA_DEMO_PASSWORD")
+                .ok()
+                .filter(|p| !p.is_empty())
+                .unwrap_or_else(crate::services::passwords::generate);
+            let (db, _) = prepare_database(&config).map_err(|e| e.to_string())?;
+            let mut conn = db.get().map_err(|e| e.to_string())?;
+            let cal = crate::services::calendar::build(&mut conn).map_err(|e| e.to_string())?;
+            let opts = crate::services::generate::GenerateOptions {
+                dossiers,
+                years,
+                extra_offices: offices,
+                seed,
+                demo: crate::services::demo::DemoOptions {
+                    dossiers: 0,
+                    days: 30,
+                    seed,
+                    password: password.clone(),
+                    hash_cost: config.hash_cost,
+                },
+            };
+            let bar = indicatif::ProgressBar::new(dossiers);
+            bar.set_style(
+                indicatif::ProgressStyle::with_template(
+                    "{elapsed_precise} [{bar:40}] {pos}/{len} hồ sơ ({per_sec}, còn {eta})",
+                )
+                .map_err(|e| e.to_string())?
+                .progress_chars("=> "),
+            );
+            let started = std::time::Instant::now();
+            let summary =
+                crate::services::generate::run(&mut conn, &cal, &opts, &mut |n| bar.set_position(n))
+                    .map_err(|e| match e {
+                        AppError::BadRequest(m) => m,
+                        e => e.to_string(),
+                    })?;
+            bar.finish();
+            println!(
+                "Đã tạo {} hồ sơ ({} đang giải quyết), {} dòng lịch sử, {} đơn vị trực thuộc, trong {:.0} giây.",
+                summary.dossiers,
+                summary.open,
+                summary.events,
+                summary.offices,
+                started.elapsed().as_secs_f64()
             );
             println!("  Người dùng (mật khẩu chung: {password}):");
             for (username, role) in &summary.users {

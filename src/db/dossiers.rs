@@ -828,3 +828,143 @@ pub fn calendar_moves_since(
     moves.reverse();
     Ok(moves)
 }
+
+/// A whole dossier as a bulk load writes it (`motcua generate`), with the
+/// columns a reception leaves empty and later actions fill.
+#[derive(Debug, Clone, Insertable)]
+#[diesel(table_name = dossiers, treat_none_as_default_value = false)]
+pub struct BulkDossier {
+    pub code: String,
+    pub office_id: i64,
+    pub procedure_id: i64,
+    pub working_days: i32,
+    pub channel: String,
+    pub status: String,
+    pub outcome: Option<String>,
+    pub voided: bool,
+    pub version: i32,
+    pub applicant_kind: String,
+    pub applicant_name: String,
+    pub applicant_folded: String,
+    pub id_number: Option<String>,
+    pub phone: String,
+    pub address: String,
+    pub return_method: String,
+    pub note: String,
+    pub sets: i32,
+    pub received_at: NaiveDateTime,
+    pub effective_day: NaiveDate,
+    pub due_date: Option<NaiveDate>,
+    pub original_due_date: Option<NaiveDate>,
+    pub supplement_requests: i32,
+    pub decided_at: Option<NaiveDateTime>,
+    pub assignee_id: Option<i64>,
+    pub register_year: i32,
+    pub register_number: i32,
+    pub lookup_token: String,
+    pub received_by: i64,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+    pub extended: bool,
+    pub late_supplement: bool,
+    pub result_number: Option<String>,
+    pub result_date: Option<NaiveDate>,
+    pub result_signer: Option<String>,
+    pub delivered_at: Option<NaiveDateTime>,
+    pub recipient_name: Option<String>,
+    pub postal_returns: i32,
+    pub withdrawn_at: Option<NaiveDateTime>,
+    pub timeliness: Option<String>,
+    pub closing_reason: Option<String>,
+}
+
+/// One history line of a bulk load.
+#[derive(Debug, Clone, Insertable)]
+#[diesel(table_name = dossier_events, treat_none_as_default_value = false)]
+pub struct BulkEvent {
+    pub dossier_id: i64,
+    pub at: NaiveDateTime,
+    pub user_id: i64,
+    pub action: String,
+    pub from_status: Option<String>,
+    pub to_status: String,
+    pub note: String,
+    pub due_date: Option<NaiveDate>,
+    pub assignee_id: Option<i64>,
+}
+
+/// One due-date record of a bulk load.
+#[derive(Debug, Clone, Insertable)]
+#[diesel(table_name = dossier_deadlines, treat_none_as_default_value = false)]
+pub struct BulkDeadline {
+    pub dossier_id: i64,
+    pub at: NaiveDateTime,
+    pub user_id: i64,
+    pub cause: String,
+    pub basis_at: NaiveDateTime,
+    pub working_days: i32,
+    pub effective_day: NaiveDate,
+    pub due_date: NaiveDate,
+    pub counted: String,
+    pub skipped: String,
+}
+
+/// One document line of a bulk load.
+#[derive(Debug, Clone, Insertable)]
+#[diesel(table_name = dossier_documents, treat_none_as_default_value = false)]
+pub struct BulkDocument {
+    pub dossier_id: i64,
+    pub position: i32,
+    pub name: String,
+    pub form: String,
+    pub count: i32,
+}
+
+/// Inserts `rows` in one statement per chunk, on the backend's own
+/// connection (batch inserts are per backend in diesel).
+macro_rules! batch_insert {
+    ($conn:expr, $table:expr, $rows:expr) => {
+        match $conn {
+            DbConnection::Postgresql(c) => diesel::insert_into($table).values($rows).execute(c),
+            DbConnection::Sqlite(c) => diesel::insert_into($table).values($rows).execute(c),
+        }
+    };
+}
+
+/// Writes a batch of dossiers; their ids by code.
+pub fn bulk_insert(
+    conn: &mut DbConnection,
+    rows: &[BulkDossier],
+) -> Result<Vec<(String, i64)>, AppError> {
+    let mut out = Vec::with_capacity(rows.len());
+    // Under the bind limits of both backends (SQLite 32,766; PostgreSQL 65,535).
+    for chunk in rows.chunks(400) {
+        batch_insert!(conn, dossiers::table, chunk)?;
+        let codes: Vec<&str> = chunk.iter().map(|r| r.code.as_str()).collect();
+        let ids: Vec<(String, i64)> = dossiers::table
+            .filter(dossiers::code.eq_any(codes))
+            .select((dossiers::code, dossiers::id))
+            .load(conn)?;
+        out.extend(ids);
+    }
+    Ok(out)
+}
+
+/// Writes a batch of history lines, due-date records and documents.
+pub fn bulk_insert_details(
+    conn: &mut DbConnection,
+    events: &[BulkEvent],
+    deadlines: &[BulkDeadline],
+    documents: &[BulkDocument],
+) -> Result<(), AppError> {
+    for chunk in events.chunks(2000) {
+        batch_insert!(conn, dossier_events::table, chunk)?;
+    }
+    for chunk in deadlines.chunks(2000) {
+        batch_insert!(conn, dossier_deadlines::table, chunk)?;
+    }
+    for chunk in documents.chunks(4000) {
+        batch_insert!(conn, dossier_documents::table, chunk)?;
+    }
+    Ok(())
+}

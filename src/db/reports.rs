@@ -113,13 +113,15 @@ where
     })
 }
 
-/// The period report's counts for `offices`, by office and procedure. Each
+/// The period report's counts for `offices`, by office and procedure; those
+/// still open at the end are overdue when due before `overdue_as_of`. Each
 /// dossier falls in exactly one of resolved, withdrawn or in progress, and in
 /// exactly one of carried over or new, so every line balances.
 pub fn period_rows(
     conn: &mut DbConnection,
     offices: &[i64],
     period: Period,
+    overdue_as_of: NaiveDate,
 ) -> Result<Vec<PeriodRow>, AppError> {
     if offices.is_empty() {
         return Ok(Vec::new());
@@ -127,7 +129,7 @@ pub fn period_rows(
     let (s, e, last) = (
         ts(period.start_utc()),
         ts(period.end_utc()),
-        day(period.to),
+        day(overdue_as_of),
     );
     let resolved = format!("decided_at >= {s} AND decided_at < {e}");
     let open_at_end = format!(

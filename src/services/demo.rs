@@ -139,7 +139,7 @@ fn pick<'a, T>(rng: &mut StdRng, items: &'a [T]) -> &'a T {
     &items[rng.gen_range(0..items.len())]
 }
 
-fn person_name(rng: &mut StdRng) -> String {
+pub(crate) fn person_name(rng: &mut StdRng) -> String {
     if rng.gen_bool(0.5) {
         format!(
             "{} {} {}",
@@ -157,7 +157,7 @@ fn person_name(rng: &mut StdRng) -> String {
     }
 }
 
-fn citizen_id(rng: &mut StdRng) -> String {
+pub(crate) fn citizen_id(rng: &mut StdRng) -> String {
     // Province 056 (Khánh Hòa), gender and century, year of birth, serial.
     format!(
         "056{}{:02}{:06}",
@@ -167,7 +167,7 @@ fn citizen_id(rng: &mut StdRng) -> String {
     )
 }
 
-fn phone(rng: &mut StdRng) -> String {
+pub(crate) fn phone(rng: &mut StdRng) -> String {
     format!(
         "{}{:08}",
         pick(rng, &["09", "03", "08", "07"]),
@@ -175,7 +175,7 @@ fn phone(rng: &mut StdRng) -> String {
     )
 }
 
-fn address(rng: &mut StdRng) -> String {
+pub(crate) fn address(rng: &mut StdRng) -> String {
     format!(
         "{} {}, phường {}, tỉnh Khánh Hòa",
         rng.gen_range(1..300),

@@ -9,6 +9,7 @@ pub mod dashboards;
 pub mod demo;
 pub mod dossiers;
 pub mod export;
+pub mod generate;
 pub mod passwords;
 pub mod processing;
 pub mod reception;

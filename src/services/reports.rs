@@ -523,7 +523,10 @@ pub fn period_report(
     period: Period,
 ) -> Result<PeriodReport, AppError> {
     let ids = scope.ids();
-    let rows = reports::period_rows(conn, &ids, period)?;
+    // Open at the end of the period: overdue as of its last day, or as of
+    // today for a period that has not ended yet.
+    let as_of = period.to.min(crate::domain::time::today());
+    let rows = reports::period_rows(conn, &ids, period, as_of)?;
     let refused_at_counter = reports::not_accepted(conn, &ids, period)?;
     let ratings = reports::ratings(conn, &ids, period)?;
     // (office, procedure) → counts, with what was not accepted beside.

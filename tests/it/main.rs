@@ -19,5 +19,6 @@ mod dossiers_api;
 mod processing;
 mod processing_pages;
 mod reception;
+mod reports;
 mod returns;
 mod startup;

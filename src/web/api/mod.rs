@@ -3,6 +3,7 @@
 pub mod calendar;
 pub mod dossiers;
 pub mod procedures;
+pub mod reports;
 pub mod tokens;
 
 use actix_web::http::StatusCode;
@@ -24,7 +25,9 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .service(dossiers::create)
         .service(dossiers::list)
         .service(dossiers::show)
-        .service(dossiers::act);
+        .service(dossiers::act)
+        .service(reports::overdue)
+        .service(reports::period);
 }
 
 pub use crate::error::ApiError;
