@@ -252,7 +252,26 @@ pub fn like_escape(s: &str) -> String {
         .replace('_', "\\_")
 }
 
-fn filtered(f: &DossierFilter) -> dossiers::BoxedQuery<'static, DbBackend> {
+/// The FTS5 query that finds any of `terms` as a substring (trigram
+/// tokenizer), or `None` when a term is too short for trigrams.
+fn trigram_query(terms: &[&str]) -> Option<String> {
+    let mut parts: Vec<String> = Vec::new();
+    for t in terms {
+        if t.chars().count() < 3 {
+            return None;
+        }
+        let quoted = format!("\"{}\"", t.replace('"', "\"\""));
+        if !parts.contains(&quoted) {
+            parts.push(quoted);
+        }
+    }
+    (!parts.is_empty()).then(|| parts.join(" OR "))
+}
+
+/// The dossiers `f` selects. On SQLite, a search first narrows through the
+/// trigram index `dossier_search`; on PostgreSQL, trigram indexes serve the
+/// `LIKE` conditions themselves.
+fn filtered(f: &DossierFilter, sqlite: bool) -> dossiers::BoxedQuery<'static, DbBackend> {
     let mut query = dossiers::table
         .filter(dossiers::office_id.eq_any(f.office_ids.clone()))
         .into_boxed();
@@ -315,7 +334,26 @@ fn filtered(f: &DossierFilter) -> dossiers::BoxedQuery<'static, DbBackend> {
             Some(rest) => format!("0{rest}"),
             None => compact,
         };
-        if digits.len() >= 4 && digits.chars().all(|c| c.is_ascii_digit()) {
+        let code_text = q.to_uppercase();
+        let folded_text = crate::domain::procedure::fold(q);
+        let is_digits = digits.len() >= 4 && digits.chars().all(|c| c.is_ascii_digit());
+        let terms: Vec<&str> = if is_digits {
+            vec![code_text.as_str(), digits.as_str()]
+        } else {
+            vec![code_text.as_str(), folded_text.as_str()]
+        };
+        if sqlite {
+            if let Some(fts) = trigram_query(&terms) {
+                query = query.filter(
+                    diesel::dsl::sql::<diesel::sql_types::Bool>(
+                        "dossiers.id IN (SELECT rowid FROM dossier_search WHERE dossier_search MATCH ",
+                    )
+                    .bind::<diesel::sql_types::Text, _>(fts)
+                    .sql(")"),
+                );
+            }
+        }
+        if is_digits {
             let pattern = format!("%{digits}%");
             query = query.filter(
                 dossiers::code
@@ -397,8 +435,9 @@ impl Dossier {
         offset: i64,
         limit: i64,
     ) -> Result<(Vec<DossierRow>, i64), AppError> {
-        let total: i64 = filtered(f).count().get_result(conn)?;
-        let query = filtered(f).select(dossiers::id);
+        let sqlite = matches!(conn, DbConnection::Sqlite(_));
+        let total: i64 = filtered(f, sqlite).count().get_result(conn)?;
+        let query = filtered(f, sqlite).select(dossiers::id);
         let query = if f.by_due_date {
             query.order((
                 dossiers::due_date.is_null(),
@@ -419,7 +458,8 @@ impl Dossier {
         conn: &mut DbConnection,
         f: &DossierFilter,
     ) -> Result<Vec<((i64, Option<i64>, i64), i64)>, AppError> {
-        let keys: Vec<(i64, Option<i64>, i64)> = filtered(f)
+        let sqlite = matches!(conn, DbConnection::Sqlite(_));
+        let keys: Vec<(i64, Option<i64>, i64)> = filtered(f, sqlite)
             .select((
                 dossiers::office_id,
                 dossiers::assignee_id,
@@ -440,8 +480,9 @@ impl Dossier {
         offset: i64,
         limit: i64,
     ) -> Result<(Vec<DossierRow>, i64), AppError> {
-        let total: i64 = filtered(f).count().get_result(conn)?;
-        let ids: Vec<i64> = filtered(f)
+        let sqlite = matches!(conn, DbConnection::Sqlite(_));
+        let total: i64 = filtered(f, sqlite).count().get_result(conn)?;
+        let ids: Vec<i64> = filtered(f, sqlite)
             .select(dossiers::id)
             .order((
                 dossiers::register_year.asc(),
@@ -967,4 +1008,21 @@ pub fn bulk_insert_details(
         batch_insert!(conn, dossier_documents::table, chunk)?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::trigram_query;
+
+    #[test]
+    fn trigram_queries_quote_terms_and_need_three_characters() {
+        assert_eq!(
+            trigram_query(&["NGUYEN VAN", "nguyen van"]).as_deref(),
+            Some("\"NGUYEN VAN\" OR \"nguyen van\"")
+        );
+        assert_eq!(trigram_query(&["abc", "abc"]).as_deref(), Some("\"abc\""));
+        assert_eq!(trigram_query(&["a\"b", "x"]), None);
+        assert_eq!(trigram_query(&["a\"bc"]).as_deref(), Some("\"a\"\"bc\""));
+        assert_eq!(trigram_query(&[]), None);
+    }
 }

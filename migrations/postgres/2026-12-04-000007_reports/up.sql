@@ -14,3 +14,10 @@ CREATE INDEX dossiers_status_due_idx ON dossiers(status, due_date);
 CREATE INDEX dossiers_office_decided_idx ON dossiers(office_id, decided_at, timeliness);
 -- An officer's load and his lists.
 CREATE INDEX dossiers_assignee_status_idx ON dossiers(assignee_id, status);
+-- The header search (code, name, ID number, phone contain what was typed):
+-- trigram indexes answer LIKE '%…%' without scanning every dossier.
+CREATE EXTENSION IF NOT EXISTS pg_trgm;
+CREATE INDEX dossiers_code_trgm ON dossiers USING gin (code gin_trgm_ops);
+CREATE INDEX dossiers_folded_trgm ON dossiers USING gin (applicant_folded gin_trgm_ops);
+CREATE INDEX dossiers_id_number_trgm ON dossiers USING gin (id_number gin_trgm_ops);
+CREATE INDEX dossiers_phone_trgm ON dossiers USING gin (phone gin_trgm_ops);
