@@ -10,7 +10,8 @@ use crate::config::Config;
 use crate::db::Db;
 use crate::domain::calendar::Calendar;
 use crate::error::AppError;
-use crate::services::reports::Medians;
+use crate::services::dashboards::Overview;
+use crate::services::reports::{Medians, Scope};
 
 pub struct AppState {
     pub db: Db,
@@ -23,7 +24,14 @@ pub struct AppState {
     calendar: RwLock<Option<(String, Arc<Calendar>)>>,
     /// The usual remaining times by office set, recomputed after [`MEDIANS_TTL`].
     medians: Mutex<HashMap<Vec<i64>, (Instant, Arc<Medians>)>>,
+    /// The offices' month and year numbers by office set, for [`OVERVIEW_TTL`].
+    overviews: Mutex<HashMap<Vec<i64>, (Instant, Arc<Overview>)>>,
 }
+
+/// How long the home pages reuse an office set's month and year numbers:
+/// counting a year of dossiers takes a second at a million, so each
+/// instance does it at most once a minute (open and overdue counts are live).
+pub const OVERVIEW_TTL: Duration = Duration::from_secs(60);
 
 /// How long the medians of the office's history are reused: they move slowly.
 pub const MEDIANS_TTL: Duration = Duration::from_secs(15 * 60);
@@ -39,7 +47,37 @@ impl AppState {
             ),
             calendar: RwLock::new(None),
             medians: Mutex::new(HashMap::new()),
+            overviews: Mutex::new(HashMap::new()),
         }
+    }
+
+    /// The month and year numbers of `scope` (see `services::dashboards::overview`),
+    /// at most [`OVERVIEW_TTL`] old.
+    pub async fn overview(&self, scope: Arc<Scope>) -> Result<Arc<Overview>, AppError> {
+        let key = scope.ids();
+        if let Ok(cache) = self.overviews.lock() {
+            if let Some((at, o)) = cache.get(&key) {
+                if at.elapsed() < OVERVIEW_TTL {
+                    return Ok(o.clone());
+                }
+            }
+        }
+        let o = Arc::new(
+            self.db
+                .run(move |conn| {
+                    crate::services::dashboards::overview(
+                        conn,
+                        &scope,
+                        crate::domain::time::today(),
+                    )
+                })
+                .await?,
+        );
+        if let Ok(mut cache) = self.overviews.lock() {
+            cache.retain(|_, (at, _)| at.elapsed() < OVERVIEW_TTL);
+            cache.insert(key, (Instant::now(), o.clone()));
+        }
+        Ok(o)
     }
 
     /// The medians of `offices`' history (see `services::reports::medians`),

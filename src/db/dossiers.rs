@@ -268,10 +268,40 @@ fn trigram_query(terms: &[&str]) -> Option<String> {
     (!parts.is_empty()).then(|| parts.join(" OR "))
 }
 
-/// The dossiers `f` selects. On SQLite, a search first narrows through the
-/// trigram index `dossier_search`; on PostgreSQL, trigram indexes serve the
-/// `LIKE` conditions themselves.
-fn filtered(f: &DossierFilter, sqlite: bool) -> dossiers::BoxedQuery<'static, DbBackend> {
+/// The FTS5 query that finds dossiers where each typed word starts a word
+/// (of the code, its tail, the folded name, the ID number or the phone).
+fn words_query(q: &str) -> Option<String> {
+    let words: Vec<String> = q
+        .split_whitespace()
+        .map(|w| format!("\"{}\"*", crate::domain::procedure::fold(w).replace('"', "\"\"")))
+        .collect();
+    (!words.is_empty()).then(|| words.join(" AND "))
+}
+
+/// How a search is answered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Search {
+    /// `LIKE` conditions only (PostgreSQL, whose trigram indexes serve them).
+    Like,
+    /// SQLite: each typed word starts a word (`dossier_words`), the fast path.
+    Words,
+    /// SQLite: any substring, narrowed by the trigram index `dossier_search`.
+    Trigram,
+}
+
+/// The ways to try a search on `conn`, in order: the next only when the one
+/// before found nothing.
+fn searches(conn: &DbConnection, f: &DossierFilter) -> &'static [Search] {
+    let typed = f.q.as_deref().is_some_and(|q| !q.trim().is_empty());
+    match conn {
+        DbConnection::Sqlite(_) if typed => &[Search::Words, Search::Trigram],
+        DbConnection::Sqlite(_) => &[Search::Trigram],
+        DbConnection::Postgresql(_) => &[Search::Like],
+    }
+}
+
+/// The dossiers `f` selects, a search answered as `search` says.
+fn filtered(f: &DossierFilter, search: Search) -> dossiers::BoxedQuery<'static, DbBackend> {
     let mut query = dossiers::table
         .filter(dossiers::office_id.eq_any(f.office_ids.clone()))
         .into_boxed();
@@ -342,7 +372,18 @@ fn filtered(f: &DossierFilter, sqlite: bool) -> dossiers::BoxedQuery<'static, Db
         } else {
             vec![code_text.as_str(), folded_text.as_str()]
         };
-        if sqlite {
+        if search == Search::Words {
+            if let Some(fts) = words_query(q) {
+                return query.filter(
+                    diesel::dsl::sql::<diesel::sql_types::Bool>(
+                        "dossiers.id IN (SELECT rowid FROM dossier_words WHERE dossier_words MATCH ",
+                    )
+                    .bind::<diesel::sql_types::Text, _>(fts)
+                    .sql(")"),
+                );
+            }
+        }
+        if search == Search::Trigram {
             if let Some(fts) = trigram_query(&terms) {
                 query = query.filter(
                     diesel::dsl::sql::<diesel::sql_types::Bool>(
@@ -435,9 +476,16 @@ impl Dossier {
         offset: i64,
         limit: i64,
     ) -> Result<(Vec<DossierRow>, i64), AppError> {
-        let sqlite = matches!(conn, DbConnection::Sqlite(_));
-        let total: i64 = filtered(f, sqlite).count().get_result(conn)?;
-        let query = filtered(f, sqlite).select(dossiers::id);
+        let mut search = Search::Like;
+        let mut total = 0;
+        for s in searches(conn, f) {
+            search = *s;
+            total = filtered(f, search).count().get_result(conn)?;
+            if total > 0 {
+                break;
+            }
+        }
+        let query = filtered(f, search).select(dossiers::id);
         let query = if f.by_due_date {
             query.order((
                 dossiers::due_date.is_null(),
@@ -458,8 +506,8 @@ impl Dossier {
         conn: &mut DbConnection,
         f: &DossierFilter,
     ) -> Result<Vec<((i64, Option<i64>, i64), i64)>, AppError> {
-        let sqlite = matches!(conn, DbConnection::Sqlite(_));
-        let keys: Vec<(i64, Option<i64>, i64)> = filtered(f, sqlite)
+        let search = searches(conn, f).last().copied().unwrap_or(Search::Like);
+        let keys: Vec<(i64, Option<i64>, i64)> = filtered(f, search)
             .select((
                 dossiers::office_id,
                 dossiers::assignee_id,
@@ -480,9 +528,9 @@ impl Dossier {
         offset: i64,
         limit: i64,
     ) -> Result<(Vec<DossierRow>, i64), AppError> {
-        let sqlite = matches!(conn, DbConnection::Sqlite(_));
-        let total: i64 = filtered(f, sqlite).count().get_result(conn)?;
-        let ids: Vec<i64> = filtered(f, sqlite)
+        let search = searches(conn, f).last().copied().unwrap_or(Search::Like);
+        let total: i64 = filtered(f, search).count().get_result(conn)?;
+        let ids: Vec<i64> = filtered(f, search)
             .select(dossiers::id)
             .order((
                 dossiers::register_year.asc(),
@@ -1012,7 +1060,17 @@ pub fn bulk_insert_details(
 
 #[cfg(test)]
 mod tests {
-    use super::trigram_query;
+    use super::{trigram_query, words_query};
+
+    #[test]
+    fn word_queries_fold_and_prefix_each_word() {
+        assert_eq!(
+            words_query("  Phạm  Thị ").as_deref(),
+            Some("\"pham\"* AND \"thi\"*")
+        );
+        assert_eq!(words_query("a\"b").as_deref(), Some("\"a\"\"b\"*"));
+        assert_eq!(words_query("   "), None);
+    }
 
     #[test]
     fn trigram_queries_quote_terms_and_need_three_characters() {

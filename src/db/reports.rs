@@ -136,6 +136,8 @@ pub fn period_rows(
         "(decided_at IS NULL OR decided_at >= {e}) AND (withdrawn_at IS NULL OR withdrawn_at >= {e})"
     );
     let overdue = format!("due_date IS NOT NULL AND due_date < {last}");
+    // `dossiers_report_idx` holds every column read here: the scan reads the
+    // index, not the wide dossier rows.
     let sql = format!(
         "SELECT office_id, procedure_id, \
          SUM(CASE WHEN received_at < {s} THEN 1 ELSE 0 END) AS carried_over, \

@@ -222,6 +222,17 @@ pub struct Overview {
     pub months: Vec<MonthNumbers>,
 }
 
+impl Overview {
+    /// Puts in the overdue counts of now (by office id).
+    pub fn set_overdue(&mut self, by_office: &BTreeMap<i64, i64>) {
+        self.total.overdue_now = 0;
+        for o in &mut self.offices {
+            o.overdue_now = by_office.get(&o.office_id).copied().unwrap_or(0);
+            self.total.overdue_now += o.overdue_now;
+        }
+    }
+}
+
 pub fn overview(
     conn: &mut DbConnection,
     scope: &Scope,

@@ -181,6 +181,12 @@ pub async fn home(
         .await?
         .ok_or(AppError::NotFound)?;
     let ids = scope.ids();
+    let scope = std::sync::Arc::new(scope);
+    let overview = if matches!(role, Role::Leader | Role::Supervisor) {
+        Some(state.overview(scope.clone()).await?)
+    } else {
+        None
+    };
     let at_risk = if role == Role::Leader {
         let medians = state.medians(ids.clone(), cal.clone()).await?;
         let (cal, ids) = (cal.clone(), ids.clone());
@@ -194,26 +200,30 @@ pub async fn home(
         None
     };
     let user_id = user.id;
-    let (counter, work, overview) = state
+    let (counter, work) = state
         .db
         .run(move |conn| {
             let t = today();
             Ok(match role {
-                Role::Reception => (Some(dashboards::counter_home(conn, &ids)?), None, None),
+                Role::Reception => (Some(dashboards::counter_home(conn, &ids)?), None),
                 Role::Officer => (
                     None,
                     Some(dashboards::work_numbers(conn, &cal, &ids, Some(user_id), t, SOON_DAYS)?),
-                    None,
                 ),
                 _ => (
                     None,
                     Some(dashboards::work_numbers(conn, &cal, &ids, None, t, SOON_DAYS)?),
-                    Some(dashboards::overview(conn, &scope, t)?),
                 ),
             })
         })
         .await?;
     page.counter = counter;
+    if let (Some(o), Some(w)) = (&overview, &work) {
+        // The month and year numbers may be a minute old; overdue is live.
+        let mut o = (**o).clone();
+        o.set_overdue(&w.by_office_overdue);
+        page.overview = Some(overview_view(&o));
+    }
     if let Some(w) = work {
         page.work = Some(w.all);
         if role == Role::Leader {
@@ -221,6 +231,5 @@ pub async fn home(
         }
     }
     page.at_risk = at_risk;
-    page.overview = overview.as_ref().map(overview_view);
     super::html(actix_web::http::StatusCode::OK, &page)
 }

@@ -9,6 +9,7 @@ mod api;
 mod auth;
 mod browser;
 mod browser_processing;
+mod browser_reports;
 mod browser_reception;
 mod browser_returns;
 mod calendar;

@@ -36,7 +36,7 @@ on_both!(
     supervisors_see_their_offices_and_change_nothing,
 );
 
-const DEMO_PASSWORD: &str = "mau-demo-2026";
+pub const DEMO_PASSWORD: &str = "mau-demo-2026";
 
 /// A database filled by `motcua generate`, and the app on it.
 pub fn generated(backend: Backend, dossiers: &str) -> Option<TestApp> {

@@ -1,3 +1,4 @@
+DROP INDEX dossiers_report_idx;
 DROP INDEX dossiers_phone_trgm;
 DROP INDEX dossiers_id_number_trgm;
 DROP INDEX dossiers_folded_trgm;

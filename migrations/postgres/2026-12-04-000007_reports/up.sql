@@ -21,3 +21,7 @@ CREATE INDEX dossiers_code_trgm ON dossiers USING gin (code gin_trgm_ops);
 CREATE INDEX dossiers_folded_trgm ON dossiers USING gin (applicant_folded gin_trgm_ops);
 CREATE INDEX dossiers_id_number_trgm ON dossiers USING gin (id_number gin_trgm_ops);
 CREATE INDEX dossiers_phone_trgm ON dossiers USING gin (phone gin_trgm_ops);
+-- The period report reads only these columns of the dossiers received before
+-- the period's end: a covering index spares it the wide rows.
+CREATE INDEX dossiers_report_idx ON dossiers(received_at, decided_at, withdrawn_at, office_id,
+    procedure_id, channel, status, voided, timeliness, outcome, due_date);

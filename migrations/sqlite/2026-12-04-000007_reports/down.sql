@@ -1,7 +1,9 @@
+DROP INDEX dossiers_report_idx;
 DROP TRIGGER dossier_search_delete;
 DROP TRIGGER dossier_search_update;
 DROP TRIGGER dossier_search_insert;
 DROP TABLE dossier_search;
+DROP TABLE dossier_words;
 DROP INDEX dossiers_assignee_status_idx;
 DROP INDEX dossiers_office_decided_idx;
 DROP INDEX dossiers_status_due_idx;
