@@ -125,7 +125,14 @@ async fn main() {
     tokio::spawn(app.run_until_stopped());
     let supervisor = Client::login(&base, "giamsat", &password).await;
     let leader = Client::login(&base, "lanhdao", &password).await;
-    println!("Database: {}", if url.starts_with("postgres") { "PostgreSQL" } else { "SQLite" });
+    println!(
+        "Database: {}",
+        if url.starts_with("postgres") {
+            "PostgreSQL"
+        } else {
+            "SQLite"
+        }
+    );
     let count = supervisor.get("/ho-so").await;
     if let Some(line) = count.lines().find(|l| l.contains("class=\"count\"")) {
         println!("Dossiers: {}", line.trim());
@@ -142,21 +149,58 @@ async fn main() {
     time("leader's home page", ROUNDS, || leader.get("/")).await;
     let year = chrono::Datelike::year(&chrono::Utc::now()) - 1;
     let period = format!("/bao-cao/dinh-ky?tu_ngay=01/01/{year}&den_ngay=31/12/{year}");
-    time("period report for a year (page)", 10, || supervisor.get(&period)).await;
+    time("period report for a year (page)", 10, || {
+        supervisor.get(&period)
+    })
+    .await;
     // A dossier from the list, and its public status page by its QR token.
     let list = supervisor.get("/bao-cao/qua-han?loai=overdue").await;
     let code_at = list.find("href=\"/ho-so/").expect("a dossier") + "href=\"/ho-so/".len();
     let code = &list[code_at..code_at + list[code_at..].find('"').expect("end")];
     let dossier_path = format!("/ho-so/{code}");
     time("dossier page", ROUNDS, || supervisor.get(&dossier_path)).await;
-    let page = supervisor.get(&dossier_path).await;
-    if let Some(at) = page.find("/tra-cuu/") {
-        let token_path = &page[at..at + page[at..].find(['"', '<']).expect("end")];
+    // The status page's link, as the receipt's QR code carries it (from the API).
+    let token: serde_json::Value = supervisor
+        .http
+        .post(format!("{base}/api/v1/tokens"))
+        .json(&serde_json::json!({"username": "giamsat", "password": password}))
+        .send()
+        .await
+        .expect("token")
+        .json()
+        .await
+        .expect("json");
+    let bearer = token["token"].as_str().expect("token").to_string();
+    let detail: serde_json::Value = supervisor
+        .http
+        .get(format!("{base}/api/v1/dossiers/{code}"))
+        .bearer_auth(&bearer)
+        .send()
+        .await
+        .expect("dossier")
+        .json()
+        .await
+        .expect("json");
+    let lookup = detail["lookup_url"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string();
+    if let Some(at) = lookup.find("/tra-cuu/") {
+        let token_path = &lookup[at..];
         let public = reqwest::Client::new();
         let url = format!("{base}{token_path}");
         time("citizen's status page (QR link)", ROUNDS, || {
             let (public, url) = (public.clone(), url.clone());
-            async move { public.get(url).send().await.expect("GET").text().await.expect("text") }
+            async move {
+                public
+                    .get(url)
+                    .send()
+                    .await
+                    .expect("GET")
+                    .text()
+                    .await
+                    .expect("text")
+            }
         })
         .await;
     }

@@ -236,12 +236,13 @@ pub async fn run(cli: Cli) -> Result<(), String> {
                 .progress_chars("=> "),
             );
             let started = std::time::Instant::now();
-            let summary =
-                crate::services::generate::run(&mut conn, &cal, &opts, &mut |n| bar.set_position(n))
-                    .map_err(|e| match e {
-                        AppError::BadRequest(m) => m,
-                        e => e.to_string(),
-                    })?;
+            let summary = crate::services::generate::run(&mut conn, &cal, &opts, &mut |n| {
+                bar.set_position(n)
+            })
+            .map_err(|e| match e {
+                AppError::BadRequest(m) => m,
+                e => e.to_string(),
+            })?;
             bar.finish();
             println!(
                 "Đã tạo {} hồ sơ ({} đang giải quyết), {} dòng lịch sử, {} đơn vị trực thuộc, trong {:.0} giây.",

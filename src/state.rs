@@ -13,6 +13,9 @@ use crate::error::AppError;
 use crate::services::dashboards::Overview;
 use crate::services::reports::{Medians, Scope};
 
+/// Values computed per office set, with when they were computed.
+type TtlCache<T> = Mutex<HashMap<Vec<i64>, (Instant, T)>>;
+
 pub struct AppState {
     pub db: Db,
     pub config: Config,
@@ -23,9 +26,11 @@ pub struct AppState {
     /// The calendar with the version it was built from.
     calendar: RwLock<Option<(String, Arc<Calendar>)>>,
     /// The usual remaining times by office set, recomputed after [`MEDIANS_TTL`].
-    medians: Mutex<HashMap<Vec<i64>, (Instant, Arc<Medians>)>>,
+    medians: TtlCache<Arc<Medians>>,
     /// The offices' month and year numbers by office set, for [`OVERVIEW_TTL`].
-    overviews: Mutex<HashMap<Vec<i64>, (Instant, Arc<Overview>)>>,
+    overviews: TtlCache<Arc<Overview>>,
+    /// How many dossiers are at risk, by office set, for [`OVERVIEW_TTL`].
+    risk_counts: TtlCache<usize>,
 }
 
 /// How long the home pages reuse an office set's month and year numbers:
@@ -48,7 +53,43 @@ impl AppState {
             calendar: RwLock::new(None),
             medians: Mutex::new(HashMap::new()),
             overviews: Mutex::new(HashMap::new()),
+            risk_counts: Mutex::new(HashMap::new()),
         }
+    }
+
+    /// How many open dossiers of `offices` are at risk (the home page's
+    /// count; the list itself is always live), at most [`OVERVIEW_TTL`] old.
+    pub async fn at_risk_count(
+        &self,
+        offices: Vec<i64>,
+        cal: Arc<Calendar>,
+    ) -> Result<usize, AppError> {
+        if let Ok(cache) = self.risk_counts.lock() {
+            if let Some((at, n)) = cache.get(&offices) {
+                if at.elapsed() < OVERVIEW_TTL {
+                    return Ok(*n);
+                }
+            }
+        }
+        let medians = self.medians(offices.clone(), cal.clone()).await?;
+        let ids = offices.clone();
+        let n = self
+            .db
+            .run(move |conn| {
+                crate::services::dashboards::at_risk_count(
+                    conn,
+                    &cal,
+                    &ids,
+                    &medians,
+                    crate::domain::time::today(),
+                )
+            })
+            .await?;
+        if let Ok(mut cache) = self.risk_counts.lock() {
+            cache.retain(|_, (at, _)| at.elapsed() < OVERVIEW_TTL);
+            cache.insert(offices, (Instant::now(), n));
+        }
+        Ok(n)
     }
 
     /// The month and year numbers of `scope` (see `services::dashboards::overview`),

@@ -207,7 +207,11 @@ pub struct DossierRow {
     pub procedure_code: String,
     pub procedure_name: String,
     pub office_code: String,
+    pub office_name: String,
 }
+
+/// (office, assignee, procedure): what the counts of a list group by.
+pub type GroupKey = (i64, Option<i64>, i64);
 
 /// What a dossier list shows; every field narrows it.
 #[derive(Debug, Clone, Default)]
@@ -273,7 +277,12 @@ fn trigram_query(terms: &[&str]) -> Option<String> {
 fn words_query(q: &str) -> Option<String> {
     let words: Vec<String> = q
         .split_whitespace()
-        .map(|w| format!("\"{}\"*", crate::domain::procedure::fold(w).replace('"', "\"\"")))
+        .map(|w| {
+            format!(
+                "\"{}\"*",
+                crate::domain::procedure::fold(w).replace('"', "\"\"")
+            )
+        })
         .collect();
     (!words.is_empty()).then(|| words.join(" AND "))
 }
@@ -302,9 +311,19 @@ fn searches(conn: &DbConnection, f: &DossierFilter) -> &'static [Search] {
 
 /// The dossiers `f` selects, a search answered as `search` says.
 fn filtered(f: &DossierFilter, search: Search) -> dossiers::BoxedQuery<'static, DbBackend> {
-    let mut query = dossiers::table
-        .filter(dossiers::office_id.eq_any(f.office_ids.clone()))
-        .into_boxed();
+    let typed = f.q.as_deref().is_some_and(|q| !q.trim().is_empty());
+    let mut query = if typed && search != Search::Like {
+        // On SQLite a search starts from the full-text index: the office list
+        // as an expression keeps the planner off the office index, which
+        // would visit every dossier of the offices.
+        dossiers::table
+            .filter((dossiers::office_id + 0i64).eq_any(f.office_ids.clone()))
+            .into_boxed()
+    } else {
+        dossiers::table
+            .filter(dossiers::office_id.eq_any(f.office_ids.clone()))
+            .into_boxed()
+    };
     if !f.include_voided {
         query = query.filter(dossiers::voided.eq(false));
     }
@@ -505,9 +524,9 @@ impl Dossier {
     pub fn group_counts(
         conn: &mut DbConnection,
         f: &DossierFilter,
-    ) -> Result<Vec<((i64, Option<i64>, i64), i64)>, AppError> {
+    ) -> Result<Vec<(GroupKey, i64)>, AppError> {
         let search = searches(conn, f).last().copied().unwrap_or(Search::Like);
-        let keys: Vec<(i64, Option<i64>, i64)> = filtered(f, search)
+        let keys: Vec<GroupKey> = filtered(f, search)
             .select((
                 dossiers::office_id,
                 dossiers::assignee_id,
@@ -555,6 +574,7 @@ impl Dossier {
                 procedures::code,
                 procedures::name,
                 offices::code,
+                offices::name,
             ))
             .load(conn)?;
         rows.sort_by_key(|r| ids.iter().position(|id| *id == r.dossier.id));

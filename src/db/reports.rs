@@ -126,6 +126,12 @@ pub fn period_rows(
     if offices.is_empty() {
         return Ok(Vec::new());
     }
+    // On SQLite the office list must not pick the office index (it would read
+    // every wide row): `+ 0` leaves the covering index to the planner.
+    let office_column = match conn {
+        DbConnection::Sqlite(_) => "office_id + 0",
+        DbConnection::Postgresql(_) => "office_id",
+    };
     let (s, e, last) = (
         ts(period.start_utc()),
         ts(period.end_utc()),
@@ -152,7 +158,7 @@ pub fn period_rows(
          SUM(CASE WHEN {open_at_end} AND NOT ({overdue}) THEN 1 ELSE 0 END) AS open_on_time, \
          SUM(CASE WHEN {open_at_end} AND {overdue} THEN 1 ELSE 0 END) AS open_overdue \
          FROM dossiers \
-         WHERE office_id IN ({offices}) AND voided = false \
+         WHERE {office_column} IN ({offices}) AND voided = false \
            AND status NOT IN ('submitted', 'not_accepted') \
            AND received_at < {e} \
            AND (decided_at IS NULL OR decided_at >= {s}) \
@@ -322,7 +328,8 @@ pub struct Untimed {
 /// Up to `limit` decided dossiers without a kept timeliness.
 pub fn untimed(conn: &mut DbConnection, limit: i64) -> Result<Vec<Untimed>, AppError> {
     use super::schema::dossiers::dsl as d;
-    let rows: Vec<(i64, Option<NaiveDateTime>, Option<NaiveDate>, bool, i32)> = d::dossiers
+    type Row = (i64, Option<NaiveDateTime>, Option<NaiveDate>, bool, i32);
+    let rows: Vec<Row> = d::dossiers
         .filter(d::decided_at.is_not_null())
         .filter(d::due_date.is_not_null())
         .filter(d::timeliness.is_null())

@@ -53,7 +53,10 @@ impl Period {
     pub fn next(self) -> Period {
         let len = self.to - self.from;
         let from = self.to + Duration::days(1);
-        Period { from, to: from + len }
+        Period {
+            from,
+            to: from + len,
+        }
     }
 
     /// The first instant of the period, in UTC.
@@ -113,8 +116,7 @@ impl PeriodCounts {
 
     /// received = resolved + withdrawn + in progress (DOMAIN.md).
     pub fn balances(&self) -> bool {
-        self.received_total()
-            == self.resolved_total() + self.withdrawn + self.in_progress_total()
+        self.received_total() == self.resolved_total() + self.withdrawn + self.in_progress_total()
     }
 
     /// (early + on time) / resolved, `None` when nothing was resolved.
@@ -240,10 +242,7 @@ mod tests {
         sum.add(&c);
         assert_eq!(sum.received_total(), 20);
         assert!(sum.balances());
-        let broken = PeriodCounts {
-            withdrawn: 2,
-            ..c
-        };
+        let broken = PeriodCounts { withdrawn: 2, ..c };
         assert!(!broken.balances());
     }
 

@@ -30,11 +30,7 @@ pub struct CounterHome {
     pub awaiting_supplement: i64,
 }
 
-fn count_status(
-    conn: &mut DbConnection,
-    offices: &[i64],
-    status: &str,
-) -> Result<i64, AppError> {
+fn count_status(conn: &mut DbConnection, offices: &[i64], status: &str) -> Result<i64, AppError> {
     Ok(dossiers::table
         .filter(dossiers::office_id.eq_any(offices.to_vec()))
         .filter(dossiers::status.eq(status))

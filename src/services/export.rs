@@ -156,9 +156,7 @@ pub fn period_report_xlsx(
         .set_bold()
         .set_align(FormatAlign::Center)
         .set_text_wrap();
-    let center_italic = Format::new()
-        .set_italic()
-        .set_align(FormatAlign::Center);
+    let center_italic = Format::new().set_italic().set_align(FormatAlign::Center);
     let head = Format::new()
         .set_bold()
         .set_text_wrap()
@@ -171,7 +169,10 @@ pub fn period_report_xlsx(
         .set_align(FormatAlign::Center)
         .set_border(FormatBorder::Thin);
     let cell = Format::new().set_border(FormatBorder::Thin).set_text_wrap();
-    let group = Format::new().set_bold().set_border(FormatBorder::Thin).set_text_wrap();
+    let group = Format::new()
+        .set_bold()
+        .set_border(FormatBorder::Thin)
+        .set_text_wrap();
     let rate = Format::new()
         .set_border(FormatBorder::Thin)
         .set_num_format("0.0%");
@@ -181,10 +182,14 @@ pub fn period_report_xlsx(
         .set_num_format("0.0%");
     const LAST: u16 = 18;
     let e = xlsx_error;
-    sheet.write_string_with_format(0, 0, "Biểu số II.06a/VPCP/KSTT", &bold).map_err(e)?;
-    sheet.write_string(1, 0, "Ban hành theo Thông tư số 01/2018/TT-VPCP").map_err(e)?;
     sheet
-        .write_string(2, 0, &format!("Ngày lập báo cáo: {}", format_date(today)))
+        .write_string_with_format(0, 0, "Biểu số II.06a/VPCP/KSTT", &bold)
+        .map_err(e)?;
+    sheet
+        .write_string(1, 0, "Ban hành theo Thông tư số 01/2018/TT-VPCP")
+        .map_err(e)?;
+    sheet
+        .write_string(2, 0, format!("Ngày lập báo cáo: {}", format_date(today)))
         .map_err(e)?;
     sheet
         .merge_range(0, 4, 0, 14, "TÌNH HÌNH, KẾT QUẢ GIẢI QUYẾT THỦ TỤC HÀNH CHÍNH TẠI CƠ QUAN, ĐƠN VỊ TRỰC TIẾP GIẢI QUYẾT THỦ TỤC HÀNH CHÍNH", &center_bold)
@@ -205,7 +210,14 @@ pub fn period_report_xlsx(
         )
         .map_err(e)?;
     sheet
-        .merge_range(0, 15, 0, LAST, &format!("Đơn vị báo cáo: {office}"), &Format::new().set_text_wrap())
+        .merge_range(
+            0,
+            15,
+            0,
+            LAST,
+            &format!("Đơn vị báo cáo: {office}"),
+            &Format::new().set_text_wrap(),
+        )
         .map_err(e)?;
     sheet
         .merge_range(
@@ -233,9 +245,22 @@ pub fn period_report_xlsx(
     for (c, name) in single {
         sheet.merge_range(h1, c, h2, c, name, &head).map_err(e)?;
     }
-    sheet.merge_range(h1, 2, h1, 6, "Số hồ sơ nhận giải quyết", &head).map_err(e)?;
-    sheet.merge_range(h1, 7, h1, 11, "Kết quả giải quyết: số hồ sơ đã giải quyết", &head).map_err(e)?;
-    sheet.merge_range(h1, 13, h1, 15, "Số hồ sơ đang giải quyết", &head).map_err(e)?;
+    sheet
+        .merge_range(h1, 2, h1, 6, "Số hồ sơ nhận giải quyết", &head)
+        .map_err(e)?;
+    sheet
+        .merge_range(
+            h1,
+            7,
+            h1,
+            11,
+            "Kết quả giải quyết: số hồ sơ đã giải quyết",
+            &head,
+        )
+        .map_err(e)?;
+    sheet
+        .merge_range(h1, 13, h1, 15, "Số hồ sơ đang giải quyết", &head)
+        .map_err(e)?;
     let second = [
         (2u16, "Tổng số"),
         (3, "Số kỳ trước chuyển qua"),
@@ -252,15 +277,26 @@ pub fn period_report_xlsx(
         (15, "Quá hạn"),
     ];
     for (c, name) in second {
-        sheet.write_string_with_format(h2, c, name, &head).map_err(e)?;
+        sheet
+            .write_string_with_format(h2, c, name, &head)
+            .map_err(e)?;
     }
     sheet.set_row_height(h2, 45).map_err(e)?;
     for c in 0..=LAST {
         sheet
-            .write_string_with_format(nums, c, &format!("({})", c + 1), &numbered)
+            .write_string_with_format(nums, c, format!("({})", c + 1), &numbered)
             .map_err(e)?;
         sheet
-            .set_column_width(c, if c == 1 { 44.0 } else if c == 0 { 6.0 } else { 10.5 })
+            .set_column_width(
+                c,
+                if c == 1 {
+                    44.0
+                } else if c == 0 {
+                    6.0
+                } else {
+                    10.5
+                },
+            )
             .map_err(e)?;
     }
     let write_line = |sheet: &mut rust_xlsxwriter::Worksheet,
@@ -271,7 +307,11 @@ pub fn period_report_xlsx(
                       satisfaction: Option<f64>,
                       strong: bool|
      -> Result<(), rust_xlsxwriter::XlsxError> {
-        let (f, r) = if strong { (&group, &group_rate) } else { (&cell, &rate) };
+        let (f, r) = if strong {
+            (&group, &group_rate)
+        } else {
+            (&cell, &rate)
+        };
         sheet.write_string_with_format(row, 0, number, f)?;
         sheet.write_string_with_format(row, 1, label, f)?;
         let values = [
@@ -305,27 +345,81 @@ pub fn period_report_xlsx(
         Ok(())
     };
     let mut row = nums + 1;
-    const ROMAN: [&str; 12] = ["I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII"];
+    const ROMAN: [&str; 12] = [
+        "I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII",
+    ];
     for (i, g) in report.by_field.iter().enumerate() {
-        let number = ROMAN.get(i).map(|s| s.to_string()).unwrap_or_else(|| (i + 1).to_string());
-        write_line(sheet, row, &number, &g.field, &g.subtotal.counts, g.subtotal.satisfaction.rate(), true).map_err(e)?;
+        let number = ROMAN
+            .get(i)
+            .map(|s| s.to_string())
+            .unwrap_or_else(|| (i + 1).to_string());
+        write_line(
+            sheet,
+            row,
+            &number,
+            &g.field,
+            &g.subtotal.counts,
+            g.subtotal.satisfaction.rate(),
+            true,
+        )
+        .map_err(e)?;
         row += 1;
         for (j, l) in g.lines.iter().enumerate() {
-            write_line(sheet, row, &(j + 1).to_string(), &l.label, &l.counts, l.satisfaction.rate(), false).map_err(e)?;
+            write_line(
+                sheet,
+                row,
+                &(j + 1).to_string(),
+                &l.label,
+                &l.counts,
+                l.satisfaction.rate(),
+                false,
+            )
+            .map_err(e)?;
             row += 1;
         }
     }
-    write_line(sheet, row, "", "Tổng cộng", &report.total.counts, report.total.satisfaction.rate(), true).map_err(e)?;
+    write_line(
+        sheet,
+        row,
+        "",
+        "Tổng cộng",
+        &report.total.counts,
+        report.total.satisfaction.rate(),
+        true,
+    )
+    .map_err(e)?;
     row += 2;
     sheet
-        .merge_range(row, 13, row, LAST, &crate::domain::time::place_date(place, today), &center_italic)
+        .merge_range(
+            row,
+            13,
+            row,
+            LAST,
+            &crate::domain::time::place_date(place, today),
+            &center_italic,
+        )
         .map_err(e)?;
     row += 1;
-    sheet.merge_range(row, 1, row, 4, "NGƯỜI LẬP BIỂU", &center_bold).map_err(e)?;
-    sheet.merge_range(row, 13, row, LAST, "THỦ TRƯỞNG ĐƠN VỊ", &center_bold).map_err(e)?;
+    sheet
+        .merge_range(row, 1, row, 4, "NGƯỜI LẬP BIỂU", &center_bold)
+        .map_err(e)?;
+    sheet
+        .merge_range(row, 13, row, LAST, "THỦ TRƯỞNG ĐƠN VỊ", &center_bold)
+        .map_err(e)?;
     row += 1;
-    sheet.merge_range(row, 1, row, 4, "(Ký, ghi rõ họ tên)", &center_italic).map_err(e)?;
-    sheet.merge_range(row, 13, row, LAST, "(Ký, ghi rõ họ tên, đóng dấu)", &center_italic).map_err(e)?;
+    sheet
+        .merge_range(row, 1, row, 4, "(Ký, ghi rõ họ tên)", &center_italic)
+        .map_err(e)?;
+    sheet
+        .merge_range(
+            row,
+            13,
+            row,
+            LAST,
+            "(Ký, ghi rõ họ tên, đóng dấu)",
+            &center_italic,
+        )
+        .map_err(e)?;
     sheet.set_freeze_panes(nums + 1, 2).map_err(e)?;
     book.save_to_buffer().map_err(e)
 }

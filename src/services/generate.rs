@@ -87,7 +87,7 @@ pub fn run(
         for (prefix, role, full) in [
             ("tiepnhan", "reception", "Cán bộ tiếp nhận"),
             ("chuyenvien", "officer", "Chuyên viên"),
-            ("chuyenvien2", "officer", "Chuyên viên"),
+            ("chuyenvien2", "officer", "Chuyên viên thứ hai"),
             ("lanhdao", "leader", "Lãnh đạo"),
         ] {
             let username = format!("{prefix}.kv{n}");
@@ -125,11 +125,30 @@ pub fn run(
                 .map(|u| u.id)
                 .collect())
         };
-        let officers = of(conn, "officer")?;
+        let mut officers = of(conn, "officer")?;
         let clerks = of(conn, "reception")?;
-        let leaders = of(conn, "leader")?;
-        if officers.is_empty() || clerks.is_empty() || leaders.is_empty() {
+        let mut leaders = of(conn, "leader")?;
+        if clerks.is_empty() {
             continue;
+        }
+        // A branch without its own officers or leader works with the head office's.
+        if officers.is_empty() || leaders.is_empty() {
+            let head = [root.id];
+            if officers.is_empty() {
+                officers = User::active_with_role_in(conn, "officer", &head)?
+                    .into_iter()
+                    .map(|u| u.id)
+                    .collect();
+            }
+            if leaders.is_empty() {
+                leaders = User::active_with_role_in(conn, "leader", &head)?
+                    .into_iter()
+                    .map(|u| u.id)
+                    .collect();
+            }
+            if officers.is_empty() || leaders.is_empty() {
+                continue;
+            }
         }
         teams.push(Team {
             office,
@@ -209,7 +228,12 @@ pub fn run(
 }
 
 /// A local reception moment on a working day before today, in office hours.
-fn reception_moment(rng: &mut StdRng, cal: &Calendar, today: NaiveDate, days: i64) -> NaiveDateTime {
+fn reception_moment(
+    rng: &mut StdRng,
+    cal: &Calendar,
+    today: NaiveDate,
+    days: i64,
+) -> NaiveDateTime {
     loop {
         let day = today - Duration::days(rng.gen_range(1..=days.max(1)));
         if !cal.is_working_day(day) {
@@ -226,7 +250,9 @@ fn reception_moment(rng: &mut StdRng, cal: &Calendar, today: NaiveDate, days: i6
 fn working_moment(rng: &mut StdRng, cal: &Calendar, day: NaiveDate, n: u32) -> NaiveDateTime {
     let d = cal.nth_working_day_after(day, n);
     let minutes = 8 * 60 + rng.gen_range(0..(8 * 60));
-    local_to_utc(d.and_time(NaiveTime::from_hms_opt(minutes / 60, minutes % 60, 0).unwrap_or_default()))
+    local_to_utc(
+        d.and_time(NaiveTime::from_hms_opt(minutes / 60, minutes % 60, 0).unwrap_or_default()),
+    )
 }
 
 struct Plan {
@@ -250,8 +276,8 @@ fn plan(
 ) -> Result<Plan, AppError> {
     let received_at = local_to_utc(local);
     let n = p.working_days_on(local.date()).unwrap_or(10);
-    let deadline = compute(cal, local, n)
-        .map_err(|e| AppError::Internal(format!("deadline: {e:?}")))?;
+    let deadline =
+        compute(cal, local, n).map_err(|e| AppError::Internal(format!("deadline: {e:?}")))?;
     let due = deadline.due_date;
     let code = format!(
         "{}-{}-{:04}",
@@ -277,7 +303,8 @@ fn plan(
         due_date: Some(due),
         assignee_id: None,
     }];
-    let assigned_at = working_moment(rng, cal, deadline.effective_receiving_day, 0).max(received_at);
+    let assigned_at =
+        working_moment(rng, cal, deadline.effective_receiving_day, 0).max(received_at);
     let mut status = "received";
     let mut assignee = None;
     // Some of the last days' dossiers still wait for a leader to assign them.
@@ -312,7 +339,15 @@ fn plan(
         let k = rng.gen_range(1..=nn);
         let at = working_moment(rng, cal, deadline.effective_receiving_day, k);
         if at <= now && status == "in_progress" {
-            events.push(event(at, team.clerk, "withdraw", status, "withdrawn", due_date, assignee));
+            events.push(event(
+                at,
+                team.clerk,
+                "withdraw",
+                status,
+                "withdrawn",
+                due_date,
+                assignee,
+            ));
             status = "withdrawn";
             withdrawn_at = Some(at);
             closing_reason = Some("Người nộp xin rút hồ sơ".to_string());
@@ -329,10 +364,23 @@ fn plan(
             original_due = Some(due);
             due_date = Some(cal.nth_working_day_after(due, k - n + 1));
         }
-        let submit = working_moment(rng, cal, deadline.effective_receiving_day, k.saturating_sub(1));
+        let submit = working_moment(
+            rng,
+            cal,
+            deadline.effective_receiving_day,
+            k.saturating_sub(1),
+        );
         let decide = working_moment(rng, cal, deadline.effective_receiving_day, k).max(submit);
         if status == "in_progress" && submit <= now {
-            events.push(event(submit, officer, "submit_for_approval", "in_progress", "awaiting_approval", due_date, assignee));
+            events.push(event(
+                submit,
+                officer,
+                "submit_for_approval",
+                "in_progress",
+                "awaiting_approval",
+                due_date,
+                assignee,
+            ));
             status = "awaiting_approval";
         }
         if status == "awaiting_approval" && decide <= now {
@@ -357,16 +405,40 @@ fn plan(
             if handed <= now {
                 let postal = channel == "postal" && rng.gen_bool(0.7);
                 if postal {
-                    events.push(event(handed, team.clerk, "ship_by_post", "result_ready", "in_transit", due_date, assignee));
+                    events.push(event(
+                        handed,
+                        team.clerk,
+                        "ship_by_post",
+                        "result_ready",
+                        "in_transit",
+                        due_date,
+                        assignee,
+                    ));
                     status = "in_transit";
                     let arrived = handed + Duration::days(rng.gen_range(1..6));
                     if arrived <= now {
-                        events.push(event(arrived, team.clerk, "postal_delivered", "in_transit", "delivered", due_date, assignee));
+                        events.push(event(
+                            arrived,
+                            team.clerk,
+                            "postal_delivered",
+                            "in_transit",
+                            "delivered",
+                            due_date,
+                            assignee,
+                        ));
                         status = "delivered";
                         delivered_at = Some(arrived);
                     }
                 } else {
-                    events.push(event(handed, team.clerk, "deliver_at_counter", "result_ready", "delivered", due_date, assignee));
+                    events.push(event(
+                        handed,
+                        team.clerk,
+                        "deliver_at_counter",
+                        "result_ready",
+                        "delivered",
+                        due_date,
+                        assignee,
+                    ));
                     status = "delivered";
                     delivered_at = Some(handed);
                 }
@@ -376,11 +448,22 @@ fn plan(
     // A few open dossiers wait for a supplement: no due date meanwhile.
     if status == "in_progress" && rng.gen_range(0..100) < 8 {
         let at = working_moment(rng, cal, deadline.effective_receiving_day, 1).min(now);
-        events.push(event(at, officer, "request_supplement", "in_progress", "awaiting_supplement", None, assignee));
+        events.push(event(
+            at,
+            officer,
+            "request_supplement",
+            "in_progress",
+            "awaiting_supplement",
+            None,
+            assignee,
+        ));
         status = "awaiting_supplement";
         due_date = None;
     }
-    let open = matches!(status, "received" | "in_progress" | "awaiting_supplement" | "awaiting_approval");
+    let open = matches!(
+        status,
+        "received" | "in_progress" | "awaiting_supplement" | "awaiting_approval"
+    );
     let timeliness = match (decided_at, due_date) {
         (Some(at), Some(d)) => Some(decided_timeliness(at, d, extended, 0).as_str().to_string()),
         _ => None,
@@ -417,7 +500,12 @@ fn plan(
             id_number: Some(citizen_id(rng)),
             phone: phone(rng),
             address: address(rng),
-            return_method: if channel == "postal" { "postal" } else { "counter" }.into(),
+            return_method: if channel == "postal" {
+                "postal"
+            } else {
+                "counter"
+            }
+            .into(),
             note: String::new(),
             sets: 1,
             received_at,

@@ -241,10 +241,7 @@ pub fn due_list(
     let rows = page
         .into_iter()
         .map(|row| DueRow {
-            assignee: row
-                .dossier
-                .assignee_id
-                .and_then(|a| names.get(&a).cloned()),
+            assignee: row.dossier.assignee_id.and_then(|a| names.get(&a).cloned()),
             late_days: row
                 .dossier
                 .due_date
@@ -347,7 +344,7 @@ pub struct Medians {
 }
 
 /// The history window the medians are taken from.
-pub const MEDIAN_WINDOW_DAYS: i64 = 365;
+pub const MEDIAN_WINDOW_DAYS: i64 = 180;
 /// Below this many decided dossiers, no median is given.
 pub const MEDIAN_MIN_SAMPLES: usize = 5;
 
@@ -363,25 +360,20 @@ pub fn medians(
             .and_hms_opt(0, 0, 0)
             .unwrap_or_default(),
     );
-    let rows: Vec<(i64, i64, String, NaiveDateTime, Option<NaiveDateTime>)> =
-        dossier_events::table
-            .inner_join(dossiers::table)
-            .filter(dossiers::office_id.eq_any(offices.to_vec()))
-            .filter(dossiers::decided_at.ge(since))
-            .filter(dossiers::voided.eq(false))
-            .filter(dossier_events::to_status.eq_any([
-                "received",
-                "in_progress",
-                "awaiting_approval",
-            ]))
-            .select((
-                dossiers::id,
-                dossiers::procedure_id,
-                dossier_events::to_status,
-                dossier_events::at,
-                dossiers::decided_at,
-            ))
-            .load(conn)?;
+    let rows: Vec<(i64, i64, String, NaiveDateTime, Option<NaiveDateTime>)> = dossier_events::table
+        .inner_join(dossiers::table)
+        .filter(dossiers::office_id.eq_any(offices.to_vec()))
+        .filter(dossiers::decided_at.ge(since))
+        .filter(dossiers::voided.eq(false))
+        .filter(dossier_events::to_status.eq_any(["received", "in_progress", "awaiting_approval"]))
+        .select((
+            dossiers::id,
+            dossiers::procedure_id,
+            dossier_events::to_status,
+            dossier_events::at,
+            dossiers::decided_at,
+        ))
+        .load(conn)?;
     // The last time each dossier entered each state before its decision.
     let mut last: HashMap<(i64, String), (i64, NaiveDateTime, NaiveDateTime)> = HashMap::new();
     for (id, procedure, status, at, decided) in rows {
@@ -478,10 +470,7 @@ pub fn at_risk(
         .into_iter()
         .zip(hits)
         .map(|(row, (_, left, usual, samples))| RiskRow {
-            assignee: row
-                .dossier
-                .assignee_id
-                .and_then(|a| names.get(&a).cloned()),
+            assignee: row.dossier.assignee_id.and_then(|a| names.get(&a).cloned()),
             row,
             days_left: left,
             usual,
@@ -574,12 +563,14 @@ pub fn period_report(
             by_office[pos].satisfaction.add(sat);
         }
         let p = procedures.get(procedure);
-        let line = by_procedure.entry(*procedure).or_insert_with(|| ReportLine {
-            code: p.map(|p| p.code.clone()).unwrap_or_default(),
-            label: p.map(|p| p.name.clone()).unwrap_or_default(),
-            counts: PeriodCounts::default(),
-            satisfaction: Satisfaction::default(),
-        });
+        let line = by_procedure
+            .entry(*procedure)
+            .or_insert_with(|| ReportLine {
+                code: p.map(|p| p.code.clone()).unwrap_or_default(),
+                label: p.map(|p| p.name.clone()).unwrap_or_default(),
+                counts: PeriodCounts::default(),
+                satisfaction: Satisfaction::default(),
+            });
         line.counts.add(counts);
         line.satisfaction.add(sat);
     }
@@ -632,12 +623,8 @@ pub fn backfill_timeliness(conn: &mut DbConnection) -> Result<usize, AppError> {
         }
         crate::db::write_tx(conn, |conn| {
             for u in &batch {
-                let t = decided_timeliness(
-                    u.decided_at,
-                    u.due_date,
-                    u.extended,
-                    u.supplement_requests,
-                );
+                let t =
+                    decided_timeliness(u.decided_at, u.due_date, u.extended, u.supplement_requests);
                 reports::set_timeliness(conn, u.id, t.as_str())?;
             }
             Ok::<_, AppError>(())

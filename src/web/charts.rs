@@ -116,7 +116,13 @@ mod tests {
 
     #[test]
     fn bars_scale_to_the_largest_value_and_escape_labels() {
-        let svg = bars("Tỷ lệ <đúng hạn>", &[bar("T1", 2.0), bar("T2", 4.0)], None, 200, 144);
+        let svg = bars(
+            "Tỷ lệ <đúng hạn>",
+            &[bar("T1", 2.0), bar("T2", 4.0)],
+            None,
+            200,
+            144,
+        );
         assert!(svg.starts_with("<svg"));
         assert!(svg.contains("aria-label=\"Tỷ lệ &lt;đúng hạn&gt;\""));
         // The plot is 144 - 24 - 44 = 76 high: the larger bar fills it, the other half.

@@ -188,14 +188,7 @@ pub async fn home(
         None
     };
     let at_risk = if role == Role::Leader {
-        let medians = state.medians(ids.clone(), cal.clone()).await?;
-        let (cal, ids) = (cal.clone(), ids.clone());
-        Some(
-            state
-                .db
-                .run(move |conn| dashboards::at_risk_count(conn, &cal, &ids, &medians, today()))
-                .await?,
-        )
+        Some(state.at_risk_count(ids.clone(), cal.clone()).await?)
     } else {
         None
     };
@@ -208,11 +201,20 @@ pub async fn home(
                 Role::Reception => (Some(dashboards::counter_home(conn, &ids)?), None),
                 Role::Officer => (
                     None,
-                    Some(dashboards::work_numbers(conn, &cal, &ids, Some(user_id), t, SOON_DAYS)?),
+                    Some(dashboards::work_numbers(
+                        conn,
+                        &cal,
+                        &ids,
+                        Some(user_id),
+                        t,
+                        SOON_DAYS,
+                    )?),
                 ),
                 _ => (
                     None,
-                    Some(dashboards::work_numbers(conn, &cal, &ids, None, t, SOON_DAYS)?),
+                    Some(dashboards::work_numbers(
+                        conn, &cal, &ids, None, t, SOON_DAYS,
+                    )?),
                 ),
             })
         })

@@ -15,7 +15,9 @@ async fn sign_in(browser: &Browser, base: &str, user: &str) {
         .await
         .expect("goto");
     browser.fill("#username", user).await;
-    browser.fill("#password", crate::reports::DEMO_PASSWORD).await;
+    browser
+        .fill("#password", crate::reports::DEMO_PASSWORD)
+        .await;
     browser
         .client
         .find(Locator::Css("form button[type=submit]"))
@@ -60,7 +62,9 @@ async fn supervisors_and_leaders_see_their_day_on_the_home_page() {
     // A count leads to its list.
     browser
         .client
-        .find(Locator::Css(".figures a[href^='/bao-cao/qua-han?loai=overdue']"))
+        .find(Locator::Css(
+            ".figures a[href^='/bao-cao/qua-han?loai=overdue']",
+        ))
         .await
         .expect("overdue figure")
         .click()
@@ -92,7 +96,12 @@ async fn supervisors_and_leaders_see_their_day_on_the_home_page() {
     browser.client.delete_all_cookies().await.expect("cookies");
     sign_in(&browser, &app.address, "lanhdao").await;
     let figures = browser.text_of("main .figures").await;
-    for words in ["quá hạn", "chờ phân công", "chờ phê duyệt", "có nguy cơ trễ hạn"] {
+    for words in [
+        "quá hạn",
+        "chờ phân công",
+        "chờ phê duyệt",
+        "có nguy cơ trễ hạn",
+    ] {
         assert!(figures.contains(words), "{words} in {figures}");
     }
     let officers = browser.text_of("main table.narrow").await;

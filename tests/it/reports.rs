@@ -65,7 +65,10 @@ pub fn generated(backend: Backend, dossiers: &str) -> Option<TestApp> {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    assert!(stdout.contains(&format!("Đã tạo {dossiers} hồ sơ")), "{stdout}");
+    assert!(
+        stdout.contains(&format!("Đã tạo {dossiers} hồ sơ")),
+        "{stdout}"
+    );
     Some(start(test_config(&url)))
 }
 
@@ -208,7 +211,13 @@ async fn period_reports_add_up_on_a_generated_province(backend: Backend) {
         .await;
         assert_eq!(status, 200, "{got}");
         let want = by_hand(&rows, *from, *to, today);
-        for key in ["received", "resolved", "withdrawn", "in_progress", "on_time_rate"] {
+        for key in [
+            "received",
+            "resolved",
+            "withdrawn",
+            "in_progress",
+            "on_time_rate",
+        ] {
             assert_eq!(got[key], want[key], "{key} for {from}..{to}");
         }
         // DOMAIN.md: received total = resolved total + withdrawn + in progress total.
@@ -219,7 +228,11 @@ async fn period_reports_add_up_on_a_generated_province(backend: Backend) {
         );
         // What one month leaves in progress, the next one carries over.
         if let Some(p) = previous_in_progress {
-            assert_eq!(n(&got["received"]["carried_over"]), p, "carried into {from}");
+            assert_eq!(
+                n(&got["received"]["carried_over"]),
+                p,
+                "carried into {from}"
+            );
         }
         previous_in_progress = Some(n(&got["in_progress"]["total"]));
         resolved_in_months += n(&got["resolved"]["total"]);
@@ -231,7 +244,10 @@ async fn period_reports_add_up_on_a_generated_province(backend: Backend) {
             assert!((got["on_time_rate"].as_f64().expect("rate") - rate).abs() < 1e-12);
         }
     }
-    assert!(resolved_in_months > 500, "the generated year resolves dossiers");
+    assert!(
+        resolved_in_months > 500,
+        "the generated year resolves dossiers"
+    );
     // The year is the sum of its months.
     let (first, last) = (months[0].0, months[11].1);
     let (_, year) = get(
@@ -241,7 +257,10 @@ async fn period_reports_add_up_on_a_generated_province(backend: Backend) {
     )
     .await;
     assert_eq!(year["resolved"]["total"], json!(resolved_in_months));
-    assert_eq!(year["received"], by_hand(&rows, first, last, today)["received"]);
+    assert_eq!(
+        year["received"],
+        by_hand(&rows, first, last, today)["received"]
+    );
 
     // Bad periods are refused with the field named.
     for (q, field) in [
@@ -316,7 +335,8 @@ async fn overdue_list_counts_working_days_across_tet(backend: Backend) {
     }
     // Most overdue first.
     expected.sort_by(|a, b| b.1.cmp(&a.1));
-    app.create_user("giamsat1", "supervisor", "giam-sat-2026!").await;
+    app.create_user("giamsat1", "supervisor", "giam-sat-2026!")
+        .await;
     let token = token_of(&app, "giamsat1", "giam-sat-2026!").await;
     let (status, body) = get(&app, &token, "/api/v1/reports/overdue?as_of=2026-02-24").await;
     assert_eq!(status, 200, "{body}");
@@ -364,6 +384,23 @@ async fn overdue_list_counts_working_days_across_tet(backend: Backend) {
     for field in ["loai", "so_ngay", "don_vi", "trang_thai"] {
         assert!(html.contains(&format!("id=\"{field}-error\"")), "{field}");
     }
+    // /ho-so and the register: the overdue filter and the office column.
+    let (status, html) = page.get_text("/ho-so?qua_han=1").await;
+    assert_eq!(status, 200);
+    assert!(html.contains("<th scope=\"col\">Đơn vị</th>"));
+    assert!(html.contains("tổng số 5"), "five overdue today");
+    let (_, none) = page.get_text("/ho-so?qua_han=1&don_vi=KHONG-CO").await;
+    assert!(!none.contains(&expected[0].0));
+    let (status, register) = page
+        .get_text(
+            "/so-theo-doi?tu_ngay=01/02/2026&den_ngay=28/02/2026&qua_han=1&don_vi=000.00.00.H00",
+        )
+        .await;
+    assert_eq!(status, 200);
+    assert!(register.contains("<th scope=\"col\">Đơn vị</th>"));
+    assert!(expected
+        .iter()
+        .all(|(code, _)| register.contains(code.as_str())));
     let r = page.get("/bao-cao/qua-han/excel?loai=overdue").await;
     assert_eq!(r.status().as_u16(), 200);
     assert_eq!(&r.bytes().await.expect("xlsx")[..2], b"PK");
@@ -393,7 +430,10 @@ async fn supervisors_see_their_offices_and_change_nothing(backend: Backend) {
     // An old dossier of the branch, never processed: overdue.
     let clerk = token_of(&app, "tiepnhan.kv1", DEMO_PASSWORD).await;
     let old = received_at(&app, &clerk, "2026-01-05T09:00:00+07:00", "056090009999").await;
-    assert!(old["code"].as_str().expect("code").starts_with("000.00.12.H34-"));
+    assert!(old["code"]
+        .as_str()
+        .expect("code")
+        .starts_with("000.00.12.H34-"));
     let root = token_of(&app, "giamsat", DEMO_PASSWORD).await;
 
     let (_, all) = get(&app, &root, "/api/v1/reports/overdue").await;
@@ -403,12 +443,7 @@ async fn supervisors_see_their_offices_and_change_nothing(backend: Backend) {
     assert!(mine_items.len() < all["items"].as_array().expect("items").len());
     assert!(mine_items.iter().all(|i| i["office"] == "000.00.12.H34"));
     // Another office's report is not his.
-    let (status, body) = get(
-        &app,
-        &branch,
-        "/api/v1/reports/period?office=000.00.00.H00",
-    )
-    .await;
+    let (status, body) = get(&app, &branch, "/api/v1/reports/period?office=000.00.00.H00").await;
     assert_eq!(status, 422, "{body}");
     assert!(body["fields"]["office"].is_string());
     let (status, _) = get(&app, &root, "/api/v1/reports/period?office=000.00.12.H34").await;
@@ -429,7 +464,10 @@ async fn supervisors_see_their_offices_and_change_nothing(backend: Backend) {
     page.login("giamsat.kv1", "giam-sat-kv1-2026").await;
     let (status, html) = page.get_text("/bao-cao/qua-han").await;
     assert_eq!(status, 200);
-    assert!(!html.contains("000.00.00.H00-"), "no dossier of the head office");
+    assert!(
+        !html.contains("000.00.00.H00-"),
+        "no dossier of the head office"
+    );
     let (status, _) = page.get_text("/phan-cong").await;
     assert_eq!(status, 403);
     let (status, _) = page.get_text("/tiep-nhan").await;
@@ -441,4 +479,13 @@ async fn supervisors_see_their_offices_and_change_nothing(backend: Backend) {
     let (status, home) = page.get_text("/").await;
     assert_eq!(status, 200);
     assert!(home.contains("Số liệu các đơn vị"));
+    // The leader sees each officer's load beside the picker when assigning.
+    let leader = app.other_browser();
+    leader.login("lanhdao", DEMO_PASSWORD).await;
+    let (status, queue) = leader.get_text("/phan-cong").await;
+    assert_eq!(status, 200);
+    assert!(
+        queue.contains("đang giải quyết, "),
+        "load beside each officer"
+    );
 }

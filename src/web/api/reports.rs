@@ -125,7 +125,10 @@ pub async fn overdue(
 
 fn office_error() -> ApiError {
     let mut errors = FieldErrors::new();
-    errors.add("office", "Không có đơn vị mã này trong các đơn vị bạn được xem.");
+    errors.add(
+        "office",
+        "Không có đơn vị mã này trong các đơn vị bạn được xem.",
+    );
     ApiError::validation(&errors)
 }
 

@@ -31,6 +31,7 @@ pub struct RowView {
     pub due_date: String,
     pub overdue: bool,
     pub voided: bool,
+    pub office: String,
 }
 
 impl RowView {
@@ -46,6 +47,7 @@ impl RowView {
             due_date: x.due_date.map(format_date).unwrap_or_default(),
             overdue: !x.voided && is_overdue(status, x.due_date, today()),
             voided: x.voided,
+            office: r.office_name.clone(),
         }
     }
 }
@@ -59,12 +61,19 @@ struct ListPage {
     statuses: Vec<StatusOption>,
     rows: Vec<RowView>,
     pager: Pager,
+    overdue: bool,
+    office: String,
+    offices: Vec<(String, String)>,
 }
 
 #[derive(Deserialize)]
 pub struct ListQuery {
     q: Option<String>,
     trang_thai: Option<String>,
+    /// "1": only overdue dossiers.
+    qua_han: Option<String>,
+    /// An office code: that office and those below it.
+    don_vi: Option<String>,
     page: Option<i64>,
 }
 
@@ -143,25 +152,44 @@ async fn search_page(
             )));
         }
     }
-    // Page links carry the status only; a search pages by posting its words.
-    let base = format!("/ho-so?trang_thai={status}");
+    let overdue = query.qua_han.as_deref() == Some("1");
+    let chosen_office = query.don_vi.clone().unwrap_or_default().trim().to_string();
+    // Page links carry the filters only; a search pages by posting its words.
+    let base = format!(
+        "/ho-so?trang_thai={status}&qua_han={}&don_vi={}",
+        if overdue { "1" } else { "" },
+        urlencode(&chosen_office)
+    );
     let office = staff.user.office_id;
     let requested = query.page;
-    let (q2, s2) = (q.clone(), status.clone());
-    let (rows, pager) = state
+    let (q2, s2, o2) = (q.clone(), status.clone(), chosen_office.clone());
+    let (rows, pager, offices) = state
         .db
         .run(move |conn| {
+            let scope =
+                crate::services::reports::scope(conn, office, None)?.ok_or(AppError::NotFound)?;
+            let offices: Vec<(String, String)> = scope
+                .offices
+                .iter()
+                .map(|o| (o.code.clone(), o.name.clone()))
+                .collect();
+            // An office outside the user's is no office: nothing listed.
+            let office_ids = match crate::services::reports::scope(conn, office, Some(&o2))? {
+                Some(s) => s.ids(),
+                None => Vec::new(),
+            };
             let filter = DossierFilter {
-                office_ids: dossiers::visible_offices(conn, office)?,
+                office_ids,
                 q: Some(q2).filter(|q| !q.is_empty()),
                 status: Some(s2).filter(|s| !s.is_empty()),
-                include_voided: true,
+                overdue_as_of: overdue.then(today),
+                include_voided: !overdue,
                 ..DossierFilter::default()
             };
             let (_, total) = dossiers::list(conn, &filter, 0, 0)?;
             let pager = Pager::new(requested, PER_PAGE, total, base);
             let (rows, _) = dossiers::list(conn, &filter, pager.offset(), PER_PAGE)?;
-            Ok((rows.iter().map(RowView::of).collect(), pager))
+            Ok((rows.iter().map(RowView::of).collect(), pager, offices))
         })
         .await?;
     html(
@@ -173,6 +201,9 @@ async fn search_page(
             statuses: status_options(),
             rows,
             pager,
+            overdue,
+            office: chosen_office,
+            offices,
         },
     )
 }

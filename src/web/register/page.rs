@@ -35,6 +35,10 @@ pub struct RegisterQuery {
     thu_tuc: Option<String>,
     kenh: Option<String>,
     trang_thai: Option<String>,
+    /// An office code: that office and those below it.
+    don_vi: Option<String>,
+    /// "1": only dossiers overdue today.
+    qua_han: Option<String>,
     page: Option<i64>,
 }
 
@@ -47,6 +51,8 @@ pub(super) struct Filters {
     procedure: String,
     channel: String,
     status: String,
+    pub(super) office: String,
+    pub(super) overdue: bool,
     errors: FieldErrors,
 }
 
@@ -91,6 +97,8 @@ impl Filters {
             procedure: q.thu_tuc.clone().unwrap_or_default().trim().to_string(),
             channel,
             status,
+            office: q.don_vi.clone().unwrap_or_default().trim().to_string(),
+            overdue: q.qua_han.as_deref() == Some("1"),
             errors,
         }
     }
@@ -105,10 +113,14 @@ impl Filters {
             ("thu_tuc", &self.procedure),
             ("kenh", &self.channel),
             ("trang_thai", &self.status),
+            ("don_vi", &self.office),
         ] {
             if !v.is_empty() {
                 s.push_str(&format!("&{k}={}", urlencode(v)));
             }
+        }
+        if self.overdue {
+            s.push_str("&qua_han=1");
         }
         s
     }
@@ -202,6 +214,9 @@ pub(super) struct RegisterPage {
     lines: Vec<LineView>,
     pager: Pager,
     query: String,
+    office: String,
+    overdue: bool,
+    offices: Vec<(String, String)>,
 }
 
 #[derive(Template)]
@@ -235,12 +250,18 @@ pub(super) async fn load(
     let from = day_start_utc(f.from);
     let before = day_start_utc(f.to.succ_opt().unwrap_or(f.to));
     let (procedure, channel, status) = (f.procedure.clone(), f.channel.clone(), f.status.clone());
+    let (chosen, overdue) = (f.office.clone(), f.overdue);
     let base = format!("/so-theo-doi?{}", f.query_string());
     let valid = f.errors.is_empty();
     state
         .db
         .run(move |conn| {
             let offices = visible_offices(conn, office_id)?;
+            // The chosen office and those below it; one not visible lists nothing.
+            let chosen = match crate::services::reports::scope(conn, office_id, Some(&chosen))? {
+                Some(s) => s.ids(),
+                None => Vec::new(),
+            };
             let procedures: Vec<ProcedureOption> = Procedure::all_full(conn, false)?
                 .into_iter()
                 .map(|p| ProcedureOption {
@@ -257,13 +278,14 @@ pub(super) async fn load(
                 ),
             };
             let filter = DossierFilter {
-                office_ids: if valid { offices.clone() } else { Vec::new() },
+                office_ids: if valid { chosen } else { Vec::new() },
+                overdue_as_of: overdue.then(today),
                 procedure_id,
                 channel: Some(channel).filter(|c| !c.is_empty()),
                 status: Some(status).filter(|s| !s.is_empty()),
                 received_from: Some(from),
                 received_before: Some(before),
-                include_voided: true,
+                include_voided: !overdue,
                 ..DossierFilter::default()
             };
             let (_, total) = Dossier::register(conn, &filter, 0, 0)?;
@@ -306,6 +328,13 @@ pub async fn index(
     let f = Filters::of(&query);
     let (lines, pager, procedures, _, _) =
         load(&state, staff.user.office_id, &f, query.page, true).await?;
+    let own = staff.user.office_id;
+    let offices: Vec<(String, String)> = state
+        .db
+        .run(move |conn| crate::services::reports::scope(conn, own, None))
+        .await?
+        .map(|s| s.offices.into_iter().map(|o| (o.code, o.name)).collect())
+        .unwrap_or_default();
     let status = if f.errors.is_empty() {
         StatusCode::OK
     } else {
@@ -316,6 +345,9 @@ pub async fn index(
         &RegisterPage {
             page: Layout::new(&req, "Sổ theo dõi hồ sơ", Some(&staff.user)),
             query: f.query_string(),
+            office: f.office.clone(),
+            overdue: f.overdue,
+            offices,
             from: f.from_text,
             to: f.to_text,
             procedure: f.procedure,

@@ -82,7 +82,10 @@ impl Filters {
             Some(s) if s.is_open() => status,
             _ if status.is_empty() => status,
             _ => {
-                errors.add("trang_thai", "Chọn một trạng thái của hồ sơ đang giải quyết.");
+                errors.add(
+                    "trang_thai",
+                    "Chọn một trạng thái của hồ sơ đang giải quyết.",
+                );
                 String::new()
             }
         };
@@ -373,7 +376,7 @@ pub async fn page(
             status: f.status.clone(),
             statuses: status_options()
                 .into_iter()
-                .filter(|s| Status::parse(&s.value).is_some_and(|x| x.is_open()))
+                .filter(|s| Status::parse(s.value).is_some_and(|x| x.is_open()))
                 .collect(),
             query,
             today: format_date(today()),
@@ -418,7 +421,14 @@ pub async fn excel(
             ("Trạng thái", 18.0),
             ("Tiếp nhận", 17.0),
             ("Hạn trả", 12.0),
-            (if since_column { "Chờ từ" } else { "Mức độ" }, 22.0),
+            (
+                if since_column {
+                    "Chờ từ"
+                } else {
+                    "Mức độ"
+                },
+                22.0,
+            ),
         ],
         rows: rows
             .into_iter()

@@ -43,17 +43,19 @@ impl Filters {
     fn of(p: &PeriodParams) -> Filters {
         let mut errors = FieldErrors::new();
         let month = Period::month_of(today());
-        let mut date = |field: &str, raw: &Option<String>, default: NaiveDate| {
-            match raw.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
-                None => (format_date(default), default),
-                Some(s) => match parse_date(s) {
-                    Some(d) => (s.to_string(), d),
-                    None => {
-                        errors.add(field, "Ghi ngày dạng ngày/tháng/năm, ví dụ 01/11/2026.");
-                        (s.to_string(), default)
-                    }
-                },
-            }
+        let mut date = |field: &str, raw: &Option<String>, default: NaiveDate| match raw
+            .as_deref()
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+        {
+            None => (format_date(default), default),
+            Some(s) => match parse_date(s) {
+                Some(d) => (s.to_string(), d),
+                None => {
+                    errors.add(field, "Ghi ngày dạng ngày/tháng/năm, ví dụ 01/11/2026.");
+                    (s.to_string(), default)
+                }
+            },
         };
         let (from_text, from) = date("tu_ngay", &p.tu_ngay, month.from);
         let (to_text, to) = date("den_ngay", &p.den_ngay, month.to);
@@ -219,11 +221,7 @@ struct Loaded {
     offices: Vec<OfficeChoice>,
 }
 
-async fn load(
-    state: &AppState,
-    user: &CurrentUser,
-    f: &mut Filters,
-) -> Result<Loaded, AppError> {
+async fn load(state: &AppState, user: &CurrentUser, f: &mut Filters) -> Result<Loaded, AppError> {
     let (office_id, chosen, period) = (user.office_id, f.office.clone(), f.period);
     let (loaded, bad_office) = state
         .db

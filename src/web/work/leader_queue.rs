@@ -26,6 +26,8 @@ use crate::web::{html, see_other};
 pub struct OfficerChoice {
     pub username: String,
     pub name: String,
+    /// Current load, e.g. "12 đang giải quyết, 2 quá hạn".
+    pub load: String,
 }
 
 #[derive(Template)]
@@ -88,7 +90,8 @@ async fn queue_page(
 ) -> Result<HttpResponse, AppError> {
     let cal = state.calendar().await?;
     let office = staff.user.office_id;
-    let (to_assign, to_approve, in_progress, officers, names, ratings, moved) = state
+    let cal_for_loads = cal.clone();
+    let (to_assign, to_approve, in_progress, officers, names, ratings, moved, loads) = state
         .db
         .run(move |conn| {
             let visible = visible_offices(conn, office)?;
@@ -132,6 +135,15 @@ async fn queue_page(
             .filter(|r| r.dossier.assignee_id.is_some())
             .collect::<Vec<_>>();
             let officers = User::active_with_role_in(conn, "officer", &visible)?;
+            let loads = crate::services::dashboards::work_numbers(
+                conn,
+                &cal_for_loads,
+                &visible,
+                None,
+                today(),
+                0,
+            )?
+            .officers;
             let month_start = chrono::NaiveDate::from_ymd_opt(
                 chrono::Datelike::year(&today()),
                 chrono::Datelike::month(&today()),
@@ -161,6 +173,7 @@ async fn queue_page(
                 names,
                 ratings,
                 moved,
+                loads,
             ))
         })
         .await?;
@@ -178,9 +191,16 @@ async fn queue_page(
             in_progress: rows(in_progress, &cal, &names),
             officers: officers
                 .into_iter()
-                .map(|u| OfficerChoice {
-                    username: u.username,
-                    name: u.full_name,
+                .map(|u| {
+                    let (open, overdue) = loads
+                        .iter()
+                        .find(|l| l.id == u.id)
+                        .map_or((0, 0), |l| (l.open, l.overdue));
+                    OfficerChoice {
+                        username: u.username,
+                        name: u.full_name,
+                        load: format!("{open} đang giải quyết, {overdue} quá hạn"),
+                    }
                 })
                 .collect(),
             officer,

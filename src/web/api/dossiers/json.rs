@@ -108,13 +108,8 @@ pub fn dossier_json(d: &DossierDetail, public_url: &str) -> DossierJson {
     let status = d.status();
     let timeliness = match (x.decided_at, x.due_date.or(x.original_due_date)) {
         (Some(at), Some(due)) => Some(
-            crate::domain::dossier::decided_timeliness(
-                at,
-                due,
-                x.extended,
-                x.supplement_requests,
-            )
-            .as_str(),
+            crate::domain::dossier::decided_timeliness(at, due, x.extended, x.supplement_requests)
+                .as_str(),
         ),
         _ => None,
     };
