@@ -334,7 +334,7 @@ async fn overdue_list_counts_working_days_across_tet(backend: Backend) {
         }
     }
     // Most overdue first.
-    expected.sort_by(|a, b| b.1.cmp(&a.1));
+    expected.sort_by_key(|e| std::cmp::Reverse(e.1));
     app.create_user("giamsat1", "supervisor", "giam-sat-2026!")
         .await;
     let token = token_of(&app, "giamsat1", "giam-sat-2026!").await;
