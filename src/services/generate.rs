@@ -8,6 +8,7 @@ use std::collections::HashMap;
 
 use chrono::{Datelike, Duration, NaiveDate, NaiveDateTime, NaiveTime};
 use rand::rngs::StdRng;
+use diesel::RunQueryDsl;
 use rand::{Rng, SeedableRng};
 
 use crate::db::dossiers::{
@@ -47,6 +48,14 @@ pub struct GenerateSummary {
     pub events: u64,
     pub open: u64,
 }
+
+/// The trigram indexes of the PostgreSQL migration (name, column).
+const PG_SEARCH_INDEXES: [(&str, &str); 4] = [
+    ("dossiers_code_trgm", "code"),
+    ("dossiers_folded_trgm", "applicant_folded"),
+    ("dossiers_id_number_trgm", "id_number"),
+    ("dossiers_phone_trgm", "phone"),
+];
 
 /// Dossiers written per transaction.
 const BATCH: usize = 5_000;
@@ -171,6 +180,14 @@ pub fn run(
         })
         .collect();
     moments.sort();
+    // PostgreSQL's trigram indexes cost more to keep row by row than to build
+    // once: a bulk load drops them and builds them again at the end.
+    let pg = matches!(conn, DbConnection::Postgresql(_));
+    if pg {
+        for (name, _) in PG_SEARCH_INDEXES {
+            diesel::sql_query(format!("DROP INDEX IF EXISTS {name}")).execute(conn)?;
+        }
+    }
     let mut day_counters: HashMap<(usize, NaiveDate), u32> = HashMap::new();
     let mut register: HashMap<(usize, i32), i32> = HashMap::new();
     let mut written = 0u64;
@@ -214,6 +231,16 @@ pub fn run(
         summary.open += plans.iter().filter(|p| p.open).count() as u64;
         written += batch.len() as u64;
         progress(written);
+    }
+    if pg {
+        for (name, column) in PG_SEARCH_INDEXES {
+            diesel::sql_query(format!(
+                "CREATE INDEX IF NOT EXISTS {name} ON dossiers USING gin ({column} gin_trgm_ops)"
+            ))
+            .execute(conn)?;
+        }
+        // Fresh statistics for the planner after a bulk load.
+        diesel::sql_query("ANALYZE").execute(conn)?;
     }
     // Register lines continue after the generated ones.
     write_tx(conn, |conn| {
