@@ -7,8 +7,8 @@
 use std::collections::HashMap;
 
 use chrono::{Datelike, Duration, NaiveDate, NaiveDateTime, NaiveTime};
-use rand::rngs::StdRng;
 use diesel::RunQueryDsl;
+use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 
 use crate::db::dossiers::{
