@@ -95,6 +95,19 @@ pub enum UserCommand {
 }
 
 /// Turns a refused action into the message printed to the operator.
+/// A progress bar on a terminal (drawn only when standard error is one).
+fn progress_bar(len: u64, unit: &str) -> Result<indicatif::ProgressBar, String> {
+    let bar = indicatif::ProgressBar::new(len);
+    bar.set_style(
+        indicatif::ProgressStyle::with_template(&format!(
+            "{{elapsed_precise}} [{{bar:40}}] {{pos}}/{{len}} {unit} ({{per_sec}}, còn {{eta}})"
+        ))
+        .map_err(|e| e.to_string())?
+        .progress_chars("=> "),
+    );
+    Ok(bar)
+}
+
 fn explain(e: ActionError) -> String {
     match e {
         ActionError::Invalid(errors) => errors
@@ -171,11 +184,14 @@ pub async fn run(cli: Cli) -> Result<(), String> {
                 password: password.clone(),
                 hash_cost: config.hash_cost,
             };
+            let bar = progress_bar(dossiers as u64, "lượt tiếp nhận")?;
             let summary =
-                crate::services::demo::run(&mut conn, &cal, &opts).map_err(|e| match e {
-                    AppError::BadRequest(m) => m,
-                    e => e.to_string(),
-                })?;
+                crate::services::demo::run(&mut conn, &cal, &opts, &mut |n| bar.set_position(n))
+                    .map_err(|e| match e {
+                        AppError::BadRequest(m) => m,
+                        e => e.to_string(),
+                    })?;
+            bar.finish_and_clear();
             println!("Đã tạo dữ liệu mẫu:");
             println!("  {} đơn vị trực thuộc", summary.offices);
             println!(
@@ -227,14 +243,7 @@ pub async fn run(cli: Cli) -> Result<(), String> {
                     hash_cost: config.hash_cost,
                 },
             };
-            let bar = indicatif::ProgressBar::new(dossiers);
-            bar.set_style(
-                indicatif::ProgressStyle::with_template(
-                    "{elapsed_precise} [{bar:40}] {pos}/{len} hồ sơ ({per_sec}, còn {eta})",
-                )
-                .map_err(|e| e.to_string())?
-                .progress_chars("=> "),
-            );
+            let bar = progress_bar(dossiers, "hồ sơ")?;
             let started = std::time::Instant::now();
             let summary = crate::services::generate::run(&mut conn, &cal, &opts, &mut |n| {
                 bar.set_position(n)

@@ -281,10 +281,12 @@ fn documents_for(rng: &mut StdRng, p: &ProcedureFull) -> Vec<DocumentInput> {
 }
 
 /// Generates the demo data. Refuses a database that already has dossiers.
+/// Runs the demo, calling `progress` with the receptions done so far.
 pub fn run(
     conn: &mut DbConnection,
     cal: &Calendar,
     opts: &DemoOptions,
+    on_progress: &mut dyn FnMut(u64),
 ) -> Result<DemoSummary, AppError> {
     if has_dossiers(conn)? {
         return Err(AppError::BadRequest(
@@ -333,7 +335,8 @@ pub fn run(
         .map(|_| reception_time(&mut rng, cal, today, opts.days, now))
         .collect();
     times.sort();
-    for at in times {
+    for (done, at) in times.into_iter().enumerate() {
+        on_progress(done as u64);
         let clerk = &clerks[match rng.gen_range(0..10) {
             0..=4 => 0,
             5..=7 => 1,

@@ -75,7 +75,7 @@ pub fn run(
     opts: &GenerateOptions,
     progress: &mut dyn FnMut(u64),
 ) -> Result<GenerateSummary, AppError> {
-    let base = demo::run(conn, cal, &opts.demo)?;
+    let base = demo::run(conn, cal, &opts.demo, &mut |_| {})?;
     let mut summary = GenerateSummary {
         offices: base.offices,
         users: base.users,
