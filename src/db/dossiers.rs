@@ -275,14 +275,22 @@ fn trigram_query(terms: &[&str]) -> Option<String> {
 /// The FTS5 query that finds dossiers where each typed word starts a word
 /// (of the code, its tail, the folded name, the ID number or the phone).
 fn words_query(q: &str) -> Option<String> {
-    let words: Vec<String> = q
-        .split_whitespace()
-        .map(|w| {
-            format!(
-                "\"{}\"*",
-                crate::domain::procedure::fold(w).replace('"', "\"\"")
-            )
+    // The tokenizer's words: letters and digits (and '-', kept inside codes);
+    // anything else separates them, so it never reaches the query syntax.
+    let folded: String = crate::domain::procedure::fold(q)
+        .chars()
+        .map(|c| {
+            if c.is_alphanumeric() || c == '-' {
+                c
+            } else {
+                ' '
+            }
         })
+        .collect();
+    let words: Vec<String> = folded
+        .split_whitespace()
+        .filter(|w| w.chars().any(char::is_alphanumeric))
+        .map(|w| format!("\"{w}\"*"))
         .collect();
     (!words.is_empty()).then(|| words.join(" AND "))
 }
@@ -1088,8 +1096,13 @@ mod tests {
             words_query("  Phạm  Thị ").as_deref(),
             Some("\"pham\"* AND \"thi\"*")
         );
-        assert_eq!(words_query("a\"b").as_deref(), Some("\"a\"\"b\"*"));
+        assert_eq!(words_query("a\"b").as_deref(), Some("\"a\"* AND \"b\"*"));
+        assert_eq!(
+            words_query("261201-0001 NEAR(x*)").as_deref(),
+            Some("\"261201-0001\"* AND \"near\"* AND \"x\"*")
+        );
         assert_eq!(words_query("   "), None);
+        assert_eq!(words_query("\" * ( : ^ \u{301}"), None);
     }
 
     #[test]

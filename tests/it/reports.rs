@@ -479,6 +479,60 @@ async fn supervisors_see_their_offices_and_change_nothing(backend: Backend) {
     let (status, home) = page.get_text("/").await;
     assert_eq!(status, 200);
     assert!(home.contains("Số liệu các đơn vị"));
+    // The header search answers anything typed: no query syntax leaks through.
+    for q in [
+        "\"",
+        "*",
+        "(",
+        "NEAR(a b)",
+        "a:b",
+        "^x",
+        "-",
+        "--",
+        "\u{301}",
+        "nguyen*",
+        "\"nguyen\" OR",
+        "AND",
+        "ab",
+        "000.00.12.H34-",
+        "'; DROP TABLE dossiers; --",
+        "%_\\",
+        "Nguyễn Thị",
+    ] {
+        let csrf = page.csrf("/ho-so").await;
+        let r = page
+            .client
+            .post(page.url("/ho-so"))
+            .form(&[("csrf_token", csrf.as_str()), ("q", q)])
+            .send()
+            .await
+            .expect("POST");
+        assert!(
+            [200, 303].contains(&r.status().as_u16()),
+            "search {q:?}: {}",
+            r.status()
+        );
+    }
+    // A name finds its dossiers by the start of its words, or by any part.
+    let (_, list) = page.get_text("/ho-so").await;
+    let found = |html: &str| html.contains("tổng số") && !html.contains("tổng số 0");
+    for q in ["Nguyễn", "nguyen", "guyen"] {
+        let csrf = page.csrf("/ho-so").await;
+        let html = page
+            .client
+            .post(page.url("/ho-so"))
+            .form(&[("csrf_token", csrf.as_str()), ("q", q)])
+            .send()
+            .await
+            .expect("POST")
+            .text()
+            .await
+            .expect("text");
+        assert!(
+            found(&html) || !list.contains("Nguyễn"),
+            "{q} finds dossiers"
+        );
+    }
     // The leader sees each officer's load beside the picker when assigning.
     let leader = app.other_browser();
     leader.login("lanhdao", DEMO_PASSWORD).await;
