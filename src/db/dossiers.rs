@@ -310,7 +310,15 @@ enum Search {
 /// before found nothing.
 fn searches(conn: &DbConnection, f: &DossierFilter) -> &'static [Search] {
     let typed = f.q.as_deref().is_some_and(|q| !q.trim().is_empty());
+    // Digits alone (an ID number, a phone, or part of one) are looked for
+    // anywhere, as people type the last digits too; a code tail has its '-'.
+    let digits = f.q.as_deref().is_some_and(|q| {
+        q.chars()
+            .filter(|c| !c.is_whitespace() && !matches!(c, '.' | '+'))
+            .all(|c| c.is_ascii_digit())
+    });
     match conn {
+        DbConnection::Sqlite(_) if typed && digits => &[Search::Trigram],
         DbConnection::Sqlite(_) if typed => &[Search::Words, Search::Trigram],
         DbConnection::Sqlite(_) => &[Search::Trigram],
         DbConnection::Postgresql(_) => &[Search::Like],
@@ -573,19 +581,27 @@ impl Dossier {
 
     /// Rows for `ids`, in the order given.
     pub fn rows(conn: &mut DbConnection, ids: &[i64]) -> Result<Vec<DossierRow>, AppError> {
-        let mut rows: Vec<DossierRow> = dossiers::table
-            .inner_join(procedures::table)
-            .inner_join(offices::table)
-            .filter(dossiers::id.eq_any(ids.to_vec()))
-            .select((
-                Dossier::as_select(),
-                procedures::code,
-                procedures::name,
-                offices::code,
-                offices::name,
-            ))
-            .load(conn)?;
-        rows.sort_by_key(|r| ids.iter().position(|id| *id == r.dossier.id));
+        let mut rows: Vec<DossierRow> = Vec::with_capacity(ids.len());
+        // Under SQLite's 32,766 bound values per statement.
+        for chunk in ids.chunks(10_000) {
+            rows.extend(
+                dossiers::table
+                    .inner_join(procedures::table)
+                    .inner_join(offices::table)
+                    .filter(dossiers::id.eq_any(chunk.to_vec()))
+                    .select((
+                        Dossier::as_select(),
+                        procedures::code,
+                        procedures::name,
+                        offices::code,
+                        offices::name,
+                    ))
+                    .load::<DossierRow>(conn)?,
+            );
+        }
+        let order: std::collections::HashMap<i64, usize> =
+            ids.iter().enumerate().map(|(i, id)| (*id, i)).collect();
+        rows.sort_by_key(|r| order.get(&r.dossier.id).copied().unwrap_or(usize::MAX));
         Ok(rows)
     }
 

@@ -191,47 +191,65 @@ pub fn run(
     let mut day_counters: HashMap<(usize, NaiveDate), u32> = HashMap::new();
     let mut register: HashMap<(usize, i32), i32> = HashMap::new();
     let mut written = 0u64;
-    for batch in moments.chunks(BATCH) {
-        let mut plans = Vec::with_capacity(batch.len());
-        for (local, team_index) in batch {
-            let team = &teams[*team_index];
-            let p = &procedures[rng.gen_range(0..procedures.len())];
-            let seq = day_counters.entry((*team_index, local.date())).or_insert(0);
-            *seq += 1;
-            let line = register.entry((*team_index, local.year())).or_insert(0);
-            *line += 1;
-            plans.push(plan(&mut rng, cal, team, p, *local, *seq, *line, now)?);
-        }
-        write_tx(conn, |conn| {
-            let rows: Vec<BulkDossier> = plans.iter().map(|p| p.dossier.clone()).collect();
-            let ids: HashMap<String, i64> = bulk_insert(conn, &rows)?.into_iter().collect();
-            let mut events = Vec::new();
-            let mut deadlines = Vec::new();
-            let mut documents = Vec::new();
-            for p in &plans {
-                let Some(id) = ids.get(&p.dossier.code).copied() else {
-                    continue;
-                };
-                events.extend(p.events.iter().cloned().map(|mut e| {
-                    e.dossier_id = id;
-                    e
-                }));
-                let mut d = p.deadline.clone();
-                d.dossier_id = id;
-                deadlines.push(d);
-                documents.extend(p.documents.iter().cloned().map(|mut d| {
-                    d.dossier_id = id;
-                    d
-                }));
+    // The load, then the indexes built again whatever became of it.
+    let mut load = || -> Result<(), AppError> {
+        for batch in moments.chunks(BATCH) {
+            let mut plans = Vec::with_capacity(batch.len());
+            for (local, team_index) in batch {
+                let team = &teams[*team_index];
+                let p = &procedures[rng.gen_range(0..procedures.len())];
+                let seq = day_counters.entry((*team_index, local.date())).or_insert(0);
+                *seq += 1;
+                let line = register.entry((*team_index, local.year())).or_insert(0);
+                *line += 1;
+                plans.push(plan(&mut rng, cal, team, p, *local, *seq, *line, now)?);
             }
-            bulk_insert_details(conn, &events, &deadlines, &documents)?;
-            summary.events += events.len() as u64;
-            Ok::<_, AppError>(())
-        })?;
-        summary.open += plans.iter().filter(|p| p.open).count() as u64;
-        written += batch.len() as u64;
-        progress(written);
-    }
+            write_tx(conn, |conn| {
+                let rows: Vec<BulkDossier> = plans.iter().map(|p| p.dossier.clone()).collect();
+                let ids: HashMap<String, i64> = bulk_insert(conn, &rows)?.into_iter().collect();
+                let mut events = Vec::new();
+                let mut deadlines = Vec::new();
+                let mut documents = Vec::new();
+                for p in &plans {
+                    let Some(id) = ids.get(&p.dossier.code).copied() else {
+                        continue;
+                    };
+                    events.extend(p.events.iter().cloned().map(|mut e| {
+                        e.dossier_id = id;
+                        e
+                    }));
+                    deadlines.extend(p.deadlines.iter().cloned().map(|mut d| {
+                        d.dossier_id = id;
+                        d
+                    }));
+                    if let Some((at, by)) = p.supplement {
+                        crate::db::supplements::Supplement::insert(
+                            conn,
+                            id,
+                            1,
+                            at,
+                            by,
+                            "Bản sao giấy tờ chứng minh quyền, lợi ích hợp pháp",
+                            "Đề nghị bổ sung trong 10 ngày",
+                            false,
+                        )?;
+                    }
+                    documents.extend(p.documents.iter().cloned().map(|mut d| {
+                        d.dossier_id = id;
+                        d
+                    }));
+                }
+                bulk_insert_details(conn, &events, &deadlines, &documents)?;
+                summary.events += events.len() as u64;
+                Ok::<_, AppError>(())
+            })?;
+            summary.open += plans.iter().filter(|p| p.open).count() as u64;
+            written += batch.len() as u64;
+            progress(written);
+        }
+        Ok(())
+    };
+    let loaded = load();
     if pg {
         for (name, column) in PG_SEARCH_INDEXES {
             diesel::sql_query(format!(
@@ -242,6 +260,7 @@ pub fn run(
         // Fresh statistics for the planner after a bulk load.
         diesel::sql_query("ANALYZE").execute(conn)?;
     }
+    loaded?;
     // Register lines continue after the generated ones.
     write_tx(conn, |conn| {
         for ((team, year), last) in &register {
@@ -285,8 +304,10 @@ fn working_moment(rng: &mut StdRng, cal: &Calendar, day: NaiveDate, n: u32) -> N
 struct Plan {
     dossier: BulkDossier,
     events: Vec<BulkEvent>,
-    deadline: BulkDeadline,
+    deadlines: Vec<BulkDeadline>,
     documents: Vec<BulkDocument>,
+    /// A supplement requested and not yet received: when, by whom.
+    supplement: Option<(NaiveDateTime, i64)>,
     open: bool,
 }
 
@@ -361,10 +382,13 @@ fn plan(
     let mut outcome = None;
     let mut delivered_at = None;
     let mut closing_reason = None;
+    let mut extension: Option<(NaiveDateTime, NaiveDate)> = None;
+    let mut supplement = None;
     let nn = n.max(1);
     if roll < 3 {
         let k = rng.gen_range(1..=nn);
-        let at = working_moment(rng, cal, deadline.effective_receiving_day, k);
+        let at = working_moment(rng, cal, deadline.effective_receiving_day, k)
+            .max(assigned_at + Duration::minutes(10));
         if at <= now && status == "in_progress" {
             events.push(event(
                 at,
@@ -385,19 +409,45 @@ fn plan(
             58..=80 => n,
             _ => n + rng.gen_range(1..=8),
         };
-        if roll > 95 && k > n {
-            // Late and apologised for: a new date, judged late anyway.
-            extended = true;
-            original_due = Some(due);
-            due_date = Some(cal.nth_working_day_after(due, k - n + 1));
+        // Every step after the one before it.
+        let mut floor = assigned_at + Duration::minutes(10);
+        if roll > 95 && k > n && status == "in_progress" {
+            // Late and apologised for (Mẫu 04, the day before the due date):
+            // a new date, judged late anyway.
+            let before_due = deadline
+                .counted
+                .iter()
+                .rev()
+                .nth(1)
+                .copied()
+                .unwrap_or(deadline.effective_receiving_day);
+            let at = working_moment(rng, cal, before_due, 0).max(floor);
+            if at <= now {
+                let new_due = cal.nth_working_day_after(due, k - n + 1);
+                extended = true;
+                original_due = Some(due);
+                due_date = Some(new_due);
+                events.push(BulkEvent {
+                    note: format!(
+                        "Xin lỗi và hẹn lại ngày trả: từ {} sang {}. Lý do: hồ sơ phức tạp, cần xác minh thêm",
+                        due.format("%d/%m/%Y"),
+                        new_due.format("%d/%m/%Y")
+                    ),
+                    ..event(at, team.leader, "extend", "in_progress", "in_progress", due_date, assignee)
+                });
+                extension = Some((at, new_due));
+                floor = at + Duration::minutes(10);
+            }
         }
         let submit = working_moment(
             rng,
             cal,
             deadline.effective_receiving_day,
             k.saturating_sub(1),
-        );
-        let decide = working_moment(rng, cal, deadline.effective_receiving_day, k).max(submit);
+        )
+        .max(floor);
+        let decide = working_moment(rng, cal, deadline.effective_receiving_day, k)
+            .max(submit + Duration::minutes(30));
         if status == "in_progress" && submit <= now {
             events.push(event(
                 submit,
@@ -428,7 +478,8 @@ fn plan(
                 closing_reason = Some("Không đủ điều kiện giải quyết".to_string());
             }
             let wait = rng.gen_range(0..4);
-            let handed = working_moment(rng, cal, to_local(decide).date_naive(), wait).max(decide);
+            let handed = working_moment(rng, cal, to_local(decide).date_naive(), wait)
+                .max(decide + Duration::minutes(10));
             if handed <= now {
                 let postal = channel == "postal" && rng.gen_bool(0.7);
                 if postal {
@@ -474,7 +525,10 @@ fn plan(
     }
     // A few open dossiers wait for a supplement: no due date meanwhile.
     if status == "in_progress" && rng.gen_range(0..100) < 8 {
-        let at = working_moment(rng, cal, deadline.effective_receiving_day, 1).min(now);
+        let at = working_moment(rng, cal, deadline.effective_receiving_day, 1)
+            .max(assigned_at + Duration::minutes(10))
+            .min(now);
+        supplement = Some((at, officer));
         events.push(event(
             at,
             officer,
@@ -561,7 +615,7 @@ fn plan(
             closing_reason,
         },
         events,
-        deadline: BulkDeadline {
+        deadlines: std::iter::once(BulkDeadline {
             dossier_id: 0,
             at: received_at,
             user_id: team.clerk,
@@ -572,7 +626,21 @@ fn plan(
             due_date: due,
             counted,
             skipped,
-        },
+        })
+        .chain(extension.map(|(at, new_due)| BulkDeadline {
+            dossier_id: 0,
+            at,
+            user_id: team.leader,
+            cause: "extend".into(),
+            basis_at: at,
+            working_days: n as i32,
+            effective_day: deadline.effective_receiving_day,
+            due_date: new_due,
+            counted: String::new(),
+            skipped: "[]".into(),
+        }))
+        .collect(),
+        supplement,
         documents,
         open,
     })

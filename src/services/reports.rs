@@ -126,6 +126,10 @@ pub struct DueQuery {
     pub offices: Vec<i64>,
     pub office: Option<i64>,
     pub officer: Option<i64>,
+    /// Only dossiers not yet assigned (the "(chưa phân công)" tally).
+    pub unassigned: bool,
+    /// The list is an officer's own: the counts cover his dossiers only.
+    pub own_only: bool,
     pub procedure: Option<i64>,
     pub status: Option<String>,
     pub today: NaiveDate,
@@ -134,7 +138,9 @@ pub struct DueQuery {
 /// One line of a due list.
 pub struct DueRow {
     pub row: DossierRow,
+    /// The assigned officer's full name (pages) and username (the API).
     pub assignee: Option<String>,
+    pub assignee_username: Option<String>,
     /// Working days past the due date (0: due today; negative: days left).
     pub late_days: Option<i64>,
     /// Since when it waits (a supplement, a result back from the post).
@@ -182,11 +188,15 @@ fn due_filter(cal: &Calendar, q: &DueQuery, narrow: bool) -> (DossierFilter, Nai
             f.returned_by_post = true;
         }
     }
+    if q.own_only {
+        f.assignee_id = q.officer;
+    }
     if narrow {
         if let Some(o) = q.office {
             f.office_ids.retain(|id| *id == o);
         }
         f.assignee_id = q.officer;
+        f.unassigned = q.unassigned;
         f.procedure_id = q.procedure;
         if q.kind != DueKind::Supplement && q.kind != DueKind::ReturnedByPost {
             if let Some(s) = &q.status {
@@ -220,9 +230,16 @@ pub fn due_list(
     }
     let mut user_ids: Vec<i64> = officers.keys().flatten().copied().collect();
     user_ids.extend(page.iter().filter_map(|r| r.dossier.assignee_id));
-    let names: HashMap<i64, String> = User::names(conn, &user_ids)?
+    user_ids.sort_unstable();
+    user_ids.dedup();
+    let people = User::names(conn, &user_ids)?;
+    let names: HashMap<i64, String> = people
+        .iter()
+        .map(|(id, _, full)| (*id, full.clone()))
+        .collect();
+    let usernames: HashMap<i64, String> = people
         .into_iter()
-        .map(|(id, _, full)| (id, full))
+        .map(|(id, username, _)| (id, username))
         .collect();
     let office_names: HashMap<i64, (String, String)> = Office::all(conn)?
         .into_iter()
@@ -242,6 +259,10 @@ pub fn due_list(
         .into_iter()
         .map(|row| DueRow {
             assignee: row.dossier.assignee_id.and_then(|a| names.get(&a).cloned()),
+            assignee_username: row
+                .dossier
+                .assignee_id
+                .and_then(|a| usernames.get(&a).cloned()),
             late_days: row
                 .dossier
                 .due_date
@@ -270,7 +291,7 @@ pub fn due_list(
         .into_iter()
         .map(|(id, n)| Tally {
             id,
-            key: id.map(|i| i.to_string()).unwrap_or_default(),
+            key: id.map_or_else(|| "none".to_string(), |i| i.to_string()),
             label: id
                 .and_then(|i| names.get(&i).cloned())
                 .unwrap_or_else(|| "(chưa phân công)".into()),

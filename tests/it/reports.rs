@@ -294,6 +294,13 @@ async fn period_reports_add_up_on_a_generated_province(backend: Backend) {
     assert_eq!(status, 200);
     assert!(print.contains("Biểu số II.06a/VPCP/KSTT"));
     assert!(print.contains("(19)"));
+    let (status, _) = page
+        .get_text("/bao-cao/dinh-ky/in?tu_ngay=31/02/2026")
+        .await;
+    assert_eq!(
+        status, 400,
+        "a print of a period that is not one is refused"
+    );
     let r = page.get(&format!("/bao-cao/dinh-ky/excel?{q}")).await;
     assert_eq!(r.status().as_u16(), 200);
     let bytes = r.bytes().await.expect("xlsx");
@@ -442,6 +449,13 @@ async fn supervisors_see_their_offices_and_change_nothing(backend: Backend) {
     assert!(!mine_items.is_empty(), "the branch has overdue dossiers");
     assert!(mine_items.len() < all["items"].as_array().expect("items").len());
     assert!(mine_items.iter().all(|i| i["office"] == "000.00.12.H34"));
+    // Users are named by their username in the API (API.md).
+    assert!(all["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .filter_map(|i| i["assignee"].as_str())
+        .all(|a| !a.contains(' ') && a.chars().all(|c| c.is_ascii())));
     // Another office's report is not his.
     let (status, body) = get(&app, &branch, "/api/v1/reports/period?office=000.00.00.H00").await;
     assert_eq!(status, 422, "{body}");

@@ -23,13 +23,13 @@ CREATE VIRTUAL TABLE dossier_words USING fts5(body, content='', contentless_dele
     tokenize="unicode61 tokenchars '-'", prefix='2 3');
 CREATE VIRTUAL TABLE dossier_search USING fts5(body, content='', contentless_delete=1, tokenize='trigram');
 INSERT INTO dossier_words(rowid, body)
-    SELECT id, code || ' ' || substr(code, length(code) - 10) || ' ' || applicant_folded || ' '
+    SELECT id, code || ' ' || substr(code, instr(code, '-') + 1) || ' ' || applicant_folded || ' '
         || COALESCE(id_number, '') || ' ' || phone FROM dossiers;
 INSERT INTO dossier_search(rowid, body)
     SELECT id, code || ' ' || applicant_folded || ' ' || COALESCE(id_number, '') || ' ' || phone FROM dossiers;
 CREATE TRIGGER dossier_search_insert AFTER INSERT ON dossiers BEGIN
     INSERT INTO dossier_words(rowid, body)
-    VALUES (new.id, new.code || ' ' || substr(new.code, length(new.code) - 10) || ' '
+    VALUES (new.id, new.code || ' ' || substr(new.code, instr(new.code, '-') + 1) || ' '
         || new.applicant_folded || ' ' || COALESCE(new.id_number, '') || ' ' || new.phone);
     INSERT INTO dossier_search(rowid, body)
     VALUES (new.id, new.code || ' ' || new.applicant_folded || ' ' || COALESCE(new.id_number, '') || ' ' || new.phone);
@@ -38,7 +38,7 @@ CREATE TRIGGER dossier_search_update AFTER UPDATE OF code, applicant_folded, id_
     DELETE FROM dossier_words WHERE rowid = old.id;
     DELETE FROM dossier_search WHERE rowid = old.id;
     INSERT INTO dossier_words(rowid, body)
-    VALUES (new.id, new.code || ' ' || substr(new.code, length(new.code) - 10) || ' '
+    VALUES (new.id, new.code || ' ' || substr(new.code, instr(new.code, '-') + 1) || ' '
         || new.applicant_folded || ' ' || COALESCE(new.id_number, '') || ' ' || new.phone);
     INSERT INTO dossier_search(rowid, body)
     VALUES (new.id, new.code || ' ' || new.applicant_folded || ' ' || COALESCE(new.id_number, '') || ' ' || new.phone);

@@ -19,7 +19,7 @@ fn date(d: NaiveDate) -> String {
 }
 
 /// At most this many overdue dossiers in one answer (`total` says how many).
-const MAX_ITEMS: i64 = 50_000;
+const MAX_ITEMS: i64 = 30_000;
 
 fn parse_day(raw: Option<&str>, field: &str, errors: &mut FieldErrors) -> Option<NaiveDate> {
     let s = raw.map(str::trim).filter(|s| !s.is_empty())?;
@@ -83,6 +83,8 @@ pub async fn overdue(
                 offices: scope.ids(),
                 office: None,
                 officer: None,
+                unassigned: false,
+                own_only: false,
                 procedure: None,
                 status: None,
                 today: as_of,
@@ -103,7 +105,7 @@ pub async fn overdue(
                     .map(|r| OverdueItem {
                         code: r.row.dossier.code.clone(),
                         procedure: r.row.procedure_name.clone(),
-                        assignee: r.assignee.clone(),
+                        assignee: r.assignee_username.clone(),
                         due_date: r.row.dossier.due_date.map(date),
                         overdue_working_days: r.late_days.unwrap_or(0),
                         office: codes
@@ -194,9 +196,11 @@ pub async fn period(
 ) -> Result<HttpResponse, ApiError> {
     let q = query.into_inner();
     let mut errors = FieldErrors::new();
-    let month = Period::month_of(today());
-    let from = parse_day(q.from.as_deref(), "from", &mut errors).unwrap_or(month.from);
-    let to = parse_day(q.to.as_deref(), "to", &mut errors).unwrap_or(month.to);
+    // A missing end is the other end's month (this month when both are missing).
+    let from = parse_day(q.from.as_deref(), "from", &mut errors);
+    let to = parse_day(q.to.as_deref(), "to", &mut errors);
+    let month = Period::month_of(from.or(to).unwrap_or_else(today));
+    let (from, to) = (from.unwrap_or(month.from), to.unwrap_or(month.to));
     let period = match Period::new(from, to) {
         Ok(p) => Some(p),
         Err(m) => {

@@ -262,7 +262,8 @@ async fn load(
                 },
             };
             // An officer sees his own dossiers; others may pick an officer.
-            let officer_filter = if role == Role::Officer {
+            let own_only = role == Role::Officer;
+            let officer_filter = if own_only {
                 Some(user_id)
             } else {
                 officer.parse::<i64>().ok()
@@ -273,6 +274,8 @@ async fn load(
                 offices: scope.ids(),
                 office: office_filter,
                 officer: officer_filter,
+                unassigned: !own_only && officer == "none",
+                own_only,
                 procedure: procedure_filter,
                 status,
                 today: today(),

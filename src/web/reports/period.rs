@@ -262,6 +262,15 @@ async fn load(state: &AppState, user: &CurrentUser, f: &mut Filters) -> Result<L
     Ok(loaded)
 }
 
+/// A print or a download of a report with bad filters is refused, with the
+/// reason, rather than answered for another period or office.
+fn refuse_bad(f: &Filters) -> Result<(), AppError> {
+    match f.errors.iter().next() {
+        Some((_, message)) => Err(AppError::BadRequest(message.to_string())),
+        None => Ok(()),
+    }
+}
+
 fn title(f: &Filters, root: &Office) -> String {
     format!(
         "Tình hình, kết quả giải quyết TTHC từ {} đến {} – {}",
@@ -351,6 +360,7 @@ pub async fn print(
 ) -> Result<HttpResponse, AppError> {
     let mut f = Filters::of(&params);
     let l = load(&state, &staff.user, &mut f).await?;
+    refuse_bad(&f)?;
     html(
         StatusCode::OK,
         &PeriodPrint {
@@ -381,6 +391,7 @@ pub async fn excel(
 ) -> Result<HttpResponse, AppError> {
     let mut f = Filters::of(&params);
     let l = load(&state, &staff.user, &mut f).await?;
+    refuse_bad(&f)?;
     let bytes = period_report_xlsx(
         &l.report,
         &l.root.name,
