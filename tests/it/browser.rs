@@ -124,6 +124,21 @@ impl Browser {
         panic!("{css}: {last}");
     }
 
+    /// The text of `css` once it reads `expected` (after a click that reloads
+    /// the same page, whose old text may still be there); the last text read
+    /// when it never does.
+    pub async fn wait_for_text(&self, css: &str, expected: &str) -> String {
+        let mut last = String::new();
+        for _ in 0..50 {
+            last = self.text_of(css).await;
+            if last == expected {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        last
+    }
+
     /// Waits until the browser is on `path` (after a click that navigates).
     pub async fn wait_for_path(&self, path: &str) {
         for _ in 0..100 {

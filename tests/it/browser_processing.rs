@@ -78,7 +78,9 @@ async fn a_dossier_goes_from_assignment_to_approval_in_the_browser() {
         .await
         .expect("select");
     click(&browser, "form[action='/phan-cong'] button[type='submit']").await;
-    let flash = browser.text_of(".flash").await;
+    let flash = browser
+        .wait_for_text(".flash", "Đã phân công 1 hồ sơ.")
+        .await;
     assert_eq!(flash, "Đã phân công 1 hồ sơ.");
     browser.screenshot("processing-queue-assigned").await;
     log_out(&browser).await;
@@ -99,7 +101,9 @@ async fn a_dossier_goes_from_assignment_to_approval_in_the_browser() {
         "#action-submit_for_approval button[type='submit']",
     )
     .await;
-    let flash = browser.text_of(".flash").await;
+    let flash = browser
+        .wait_for_text(".flash", "Đã thực hiện: Trình phê duyệt kết quả.")
+        .await;
     assert_eq!(flash, "Đã thực hiện: Trình phê duyệt kết quả.");
     let status = browser.text_of(".status-line").await;
     assert!(status.contains("Chờ phê duyệt"), "{status}");
@@ -114,7 +118,9 @@ async fn a_dossier_goes_from_assignment_to_approval_in_the_browser() {
     browser.wait_for_path(&format!("/ho-so/{code}")).await;
     click(&browser, "#action-approve summary").await;
     click(&browser, "#action-approve button[type='submit']").await;
-    let flash = browser.text_of(".flash").await;
+    let flash = browser
+        .wait_for_text(".flash", "Đã thực hiện: Phê duyệt kết quả.")
+        .await;
     assert_eq!(flash, "Đã thực hiện: Phê duyệt kết quả.");
     let status = browser.text_of(".status-line").await;
     assert!(status.contains("Đã có kết quả, chờ trả"), "{status}");

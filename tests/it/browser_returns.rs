@@ -72,7 +72,9 @@ async fn the_return_counter_hands_over_a_result() {
         .click()
         .await
         .expect("click");
-    let flash = browser.text_of(".flash").await;
+    let flash = browser
+        .wait_for_text(".flash", "Đã thực hiện: Trả kết quả tại bộ phận một cửa.")
+        .await;
     assert_eq!(flash, "Đã thực hiện: Trả kết quả tại bộ phận một cửa.");
     let status = browser.text_of(".status-line").await;
     assert!(status.contains("Đã trả kết quả"), "{status}");
@@ -95,7 +97,10 @@ async fn the_return_counter_hands_over_a_result() {
         .click()
         .await
         .expect("click");
-    let flash = browser.text_of(".flash").await;
+    // The page reloads in place: the previous action's message may still show.
+    let flash = browser
+        .wait_for_text(".flash", "Đã ghi nhận đánh giá của người dân.")
+        .await;
     assert_eq!(flash, "Đã ghi nhận đánh giá của người dân.");
     let rating = browser.text_of("#h-rating").await;
     assert_eq!(rating, "Đánh giá của người dân");
