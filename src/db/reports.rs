@@ -169,10 +169,12 @@ pub fn period_rows(
     load(conn, sql)
 }
 
-/// Supplement requests and refusals at the counter in the period, by office
-/// and procedure (`key` is the notice's kind).
-pub fn not_accepted(
+/// Rows of `table` (with `office_id`, `procedure_id`, `at`) in the period,
+/// counted by office, procedure and `key_column`.
+fn counted_in_period(
     conn: &mut DbConnection,
+    table: &str,
+    key_column: &str,
     offices: &[i64],
     period: Period,
 ) -> Result<Vec<GroupCount>, AppError> {
@@ -180,14 +182,24 @@ pub fn not_accepted(
         return Ok(Vec::new());
     }
     let sql = format!(
-        "SELECT office_id, procedure_id, kind AS key, COUNT(*) AS n FROM counter_notices \
+        "SELECT office_id, procedure_id, {key_column} AS key, COUNT(*) AS n FROM {table} \
          WHERE office_id IN ({}) AND at >= {} AND at < {} \
-         GROUP BY office_id, procedure_id, kind",
+         GROUP BY office_id, procedure_id, {key_column}",
         ids(offices),
         ts(period.start_utc()),
         ts(period.end_utc())
     );
     load(conn, sql)
+}
+
+/// Supplement requests and refusals at the counter in the period, by office
+/// and procedure (`key` is the notice's kind).
+pub fn not_accepted(
+    conn: &mut DbConnection,
+    offices: &[i64],
+    period: Period,
+) -> Result<Vec<GroupCount>, AppError> {
+    counted_in_period(conn, "counter_notices", "kind", offices, period)
 }
 
 /// Ratings given in the period, by office, procedure and level.
@@ -196,18 +208,7 @@ pub fn ratings(
     offices: &[i64],
     period: Period,
 ) -> Result<Vec<GroupCount>, AppError> {
-    if offices.is_empty() {
-        return Ok(Vec::new());
-    }
-    let sql = format!(
-        "SELECT office_id, procedure_id, level AS key, COUNT(*) AS n FROM ratings \
-         WHERE office_id IN ({}) AND at >= {} AND at < {} \
-         GROUP BY office_id, procedure_id, level",
-        ids(offices),
-        ts(period.start_utc()),
-        ts(period.end_utc())
-    );
-    load(conn, sql)
+    counted_in_period(conn, "ratings", "level", offices, period)
 }
 
 /// Satisfaction by office and procedure, from [`ratings`].

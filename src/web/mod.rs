@@ -174,6 +174,20 @@ pub fn client_address(req: &HttpRequest, state: &AppState) -> String {
 }
 
 /// A redirect after a successful POST (Post/Redirect/Get).
+/// A file to download: its type, its name and its bytes.
+pub fn attachment(content_type: &str, file_name: &str, bytes: Vec<u8>) -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type(content_type)
+        .insert_header((
+            "Content-Disposition",
+            format!("attachment; filename=\"{file_name}\""),
+        ))
+        .body(bytes)
+}
+
+/// The content type of an Excel workbook.
+pub const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+
 pub fn see_other(location: &str) -> HttpResponse {
     HttpResponse::SeeOther()
         .insert_header((actix_web::http::header::LOCATION, location))

@@ -72,13 +72,11 @@ pub async fn excel(
     let f = checked(&query)?;
     let (lines, ..) = load(&state, staff.user.office_id, &f, None, false).await?;
     let bytes = table(&f, lines).to_xlsx()?;
-    Ok(HttpResponse::Ok()
-        .content_type("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-        .insert_header((
-            "Content-Disposition",
-            format!("attachment; filename=\"{}\"", file_name(&f, "xlsx")),
-        ))
-        .body(bytes))
+    Ok(crate::web::attachment(
+        crate::web::XLSX,
+        &file_name(&f, "xlsx"),
+        bytes,
+    ))
 }
 
 #[get("/so-theo-doi/csv")]
@@ -90,11 +88,9 @@ pub async fn csv(
     let f = checked(&query)?;
     let (lines, ..) = load(&state, staff.user.office_id, &f, None, false).await?;
     let bytes = table(&f, lines).to_csv()?;
-    Ok(HttpResponse::Ok()
-        .content_type("text/csv; charset=utf-8")
-        .insert_header((
-            "Content-Disposition",
-            format!("attachment; filename=\"{}\"", file_name(&f, "csv")),
-        ))
-        .body(bytes))
+    Ok(crate::web::attachment(
+        "text/csv; charset=utf-8",
+        &file_name(&f, "csv"),
+        bytes,
+    ))
 }

@@ -453,15 +453,13 @@ pub async fn excel(
             .collect(),
     };
     let bytes = table.to_xlsx()?;
-    Ok(HttpResponse::Ok()
-        .content_type("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-        .insert_header((
-            "Content-Disposition",
-            format!(
-                "attachment; filename=\"ho-so-{}-{}.xlsx\"",
-                f.kind.as_str(),
-                today().format("%Y%m%d")
-            ),
-        ))
-        .body(bytes))
+    Ok(crate::web::attachment(
+        crate::web::XLSX,
+        &format!(
+            "ho-so-{}-{}.xlsx",
+            f.kind.as_str(),
+            today().format("%Y%m%d")
+        ),
+        bytes,
+    ))
 }

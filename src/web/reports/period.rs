@@ -399,15 +399,13 @@ pub async fn excel(
         &state.config.place,
         today(),
     )?;
-    Ok(HttpResponse::Ok()
-        .content_type("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-        .insert_header((
-            "Content-Disposition",
-            format!(
-                "attachment; filename=\"bao-cao-II06a-{}-{}.xlsx\"",
-                f.period.from.format("%Y%m%d"),
-                f.period.to.format("%Y%m%d")
-            ),
-        ))
-        .body(bytes))
+    Ok(crate::web::attachment(
+        crate::web::XLSX,
+        &format!(
+            "bao-cao-II06a-{}-{}.xlsx",
+            f.period.from.format("%Y%m%d"),
+            f.period.to.format("%Y%m%d")
+        ),
+        bytes,
+    ))
 }
