@@ -119,6 +119,7 @@ async fn main() {
         api_token_hours: 12,
         hash_cost: HashCost::Test,
         place: "Nha Trang".into(),
+        delivery: motcua::config::Delivery::default(),
     };
     let app = Application::build(config).expect("app");
     let base = format!("http://127.0.0.1:{}", app.port());

@@ -40,6 +40,101 @@ pub struct Config {
     /// `MOTCUA_PLACE`: the place name printed before the date on forms
     /// ("Nha Trang, ngày 25 tháng 11 năm 2026").
     pub place: String,
+    /// Email and SMS delivery (see [`Delivery`]).
+    pub delivery: Delivery,
+}
+
+/// How the outbox's messages leave, and whether this instance sends them.
+#[derive(Debug, Clone)]
+pub struct Delivery {
+    /// `MOTCUA_OUTBOX_WORKER` (default on): this instance runs the sender.
+    /// Several instances may all run it: each message is claimed by one.
+    pub worker: bool,
+    /// `MOTCUA_OUTBOX_POLL_MS`: how often the sender looks for work (default 2000).
+    pub poll_ms: u64,
+    /// `MOTCUA_OUTBOX_BACKOFF_SECONDS`: the first wait after a failure,
+    /// doubled each time (default 60).
+    pub backoff_seconds: i64,
+    /// `MOTCUA_SMTP_URL`: `smtp://host:port` (plain, for a local relay),
+    /// `smtp://user:pass@host:587?tls=required` (STARTTLS) or
+    /// `smtps://user:pass@host` (TLS); unset, emails are marked skipped.
+    pub smtp_url: Option<String>,
+    /// `MOTCUA_MAIL_FROM`: the sender, `Name <address>`.
+    pub mail_from: String,
+    /// `MOTCUA_SMS_URL`: the SMS gateway's address; unset, SMS are skipped.
+    pub sms_url: Option<String>,
+    /// `MOTCUA_SMS_BODY`: the request body, with `{phone}`, `{message}`,
+    /// `{id}` and `{key}` filled in (escaped for JSON when the content type is JSON).
+    pub sms_body: String,
+    /// `MOTCUA_SMS_CONTENT_TYPE` (default `application/json`).
+    pub sms_content_type: String,
+    /// `MOTCUA_SMS_KEY`: the provider's key, put in `{key}` (never logged).
+    pub sms_key: String,
+}
+
+pub const DEFAULT_SMS_BODY: &str =
+    r#"{"to":"{phone}","message":"{message}","request_id":"{id}","api_key":"{key}"}"#;
+
+impl Default for Delivery {
+    fn default() -> Self {
+        Delivery {
+            worker: false,
+            poll_ms: 2000,
+            backoff_seconds: 60,
+            smtp_url: None,
+            mail_from: "Một Cửa <no-reply@localhost>".into(),
+            sms_url: None,
+            sms_body: DEFAULT_SMS_BODY.into(),
+            sms_content_type: "application/json".into(),
+            sms_key: String::new(),
+        }
+    }
+}
+
+impl Delivery {
+    fn from_env() -> Result<Delivery, String> {
+        let number = |name: &str, default: i64, max: i64| -> Result<i64, String> {
+            match var(name) {
+                Some(v) => v
+                    .trim()
+                    .parse::<i64>()
+                    .ok()
+                    .filter(|n| (1..=max).contains(n))
+                    .ok_or_else(|| format!("{name} không hợp lệ: {v} (từ 1 đến {max})")),
+                None => Ok(default),
+            }
+        };
+        let d = Delivery::default();
+        let mail_from = var("MOTCUA_MAIL_FROM").unwrap_or(d.mail_from);
+        if mail_from.parse::<lettre::message::Mailbox>().is_err() {
+            return Err(format!(
+                "MOTCUA_MAIL_FROM không hợp lệ: {mail_from} (ví dụ: Một Cửa <motcua@thads.gov.vn>)"
+            ));
+        }
+        let smtp_url = var("MOTCUA_SMTP_URL");
+        if let Some(u) = &smtp_url {
+            if lettre::SmtpTransport::from_url(u).is_err() {
+                return Err("MOTCUA_SMTP_URL không hợp lệ (ví dụ smtp://mail.example.vn:25)".into());
+            }
+        }
+        let sms_url = var("MOTCUA_SMS_URL");
+        if let Some(u) = &sms_url {
+            if !(u.starts_with("http://") || u.starts_with("https://")) {
+                return Err("MOTCUA_SMS_URL phải bắt đầu bằng http:// hoặc https://".into());
+            }
+        }
+        Ok(Delivery {
+            worker: var("MOTCUA_OUTBOX_WORKER").is_none_or(|v| parse_bool(&v)),
+            poll_ms: number("MOTCUA_OUTBOX_POLL_MS", 2000, 3_600_000)? as u64,
+            backoff_seconds: number("MOTCUA_OUTBOX_BACKOFF_SECONDS", 60, 86_400)?,
+            smtp_url,
+            mail_from,
+            sms_url,
+            sms_body: var("MOTCUA_SMS_BODY").unwrap_or(d.sms_body),
+            sms_content_type: var("MOTCUA_SMS_CONTENT_TYPE").unwrap_or(d.sms_content_type),
+            sms_key: var("MOTCUA_SMS_KEY").unwrap_or_default(),
+        })
+    }
 }
 
 fn var(name: &str) -> Option<String> {
@@ -104,6 +199,7 @@ impl Config {
                 .map(|p| p.trim().to_string())
                 .filter(|p| !p.is_empty())
                 .unwrap_or_else(|| DEFAULT_PLACE.to_string()),
+            delivery: Delivery::from_env()?,
         };
         config.check()?;
         Ok(config)

@@ -22,6 +22,8 @@ use crate::state::AppState;
 pub struct Application {
     port: u16,
     server: Server,
+    /// The outbox sender, started with the server when configured.
+    delivery: Option<std::pin::Pin<Box<dyn std::future::Future<Output = ()> + Send>>>,
     /// The `admin` password generated on this first start, if any: print it once.
     pub generated_admin_password: Option<String>,
 }
@@ -70,6 +72,15 @@ impl Application {
             .local_addr()
             .map_err(|e| AppError::Startup(e.to_string()))?
             .port();
+        let delivery = if config.delivery.worker {
+            let transports = crate::services::delivery::Transports::from_config(&config)?;
+            let fut: std::pin::Pin<Box<dyn std::future::Future<Output = ()> + Send>> = Box::pin(
+                crate::services::delivery::run(db.clone(), transports, config.delivery.poll_ms),
+            );
+            Some(fut)
+        } else {
+            None
+        };
         let key = cookie_key(&boot.session_secret);
         let secure = config.secure_cookies();
         let state = web::Data::new(AppState::new(
@@ -107,6 +118,7 @@ impl Application {
         Ok(Application {
             port,
             server: server.run(),
+            delivery,
             generated_admin_password: boot.generated_admin_password,
         })
     }
@@ -115,7 +127,14 @@ impl Application {
         self.port
     }
 
+    /// Serves until stopped; the outbox sender runs beside the server and
+    /// stops with it.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
-        self.server.await
+        let sender = self.delivery.map(tokio::spawn);
+        let result = self.server.await;
+        if let Some(s) = sender {
+            s.abort();
+        }
+        result
     }
 }

@@ -10,6 +10,7 @@ use crate::config::Config;
 use crate::db::Db;
 use crate::domain::calendar::Calendar;
 use crate::error::AppError;
+use crate::services::citizens::FrontDoor;
 use crate::services::dashboards::Overview;
 use crate::services::reports::{Medians, Scope};
 
@@ -31,6 +32,8 @@ pub struct AppState {
     overviews: TtlCache<Arc<Overview>>,
     /// How many dossiers are at risk, by office set, for [`OVERVIEW_TTL`].
     risk_counts: TtlCache<usize>,
+    /// The public pages' office and contacts, for [`OVERVIEW_TTL`].
+    front_door: Mutex<Option<(Instant, Arc<FrontDoor>)>>,
 }
 
 /// How long the home pages reuse an office set's month and year numbers:
@@ -54,6 +57,30 @@ impl AppState {
             medians: Mutex::new(HashMap::new()),
             overviews: Mutex::new(HashMap::new()),
             risk_counts: Mutex::new(HashMap::new()),
+            front_door: Mutex::new(None),
+        }
+    }
+
+    /// The office the public pages speak for, with its contacts; at most
+    /// [`OVERVIEW_TTL`] old (this instance forgets it when it edits an office).
+    pub async fn front_door(&self) -> Result<Arc<FrontDoor>, AppError> {
+        if let Ok(cache) = self.front_door.lock() {
+            if let Some((at, f)) = cache.as_ref() {
+                if at.elapsed() < OVERVIEW_TTL {
+                    return Ok(f.clone());
+                }
+            }
+        }
+        let f = Arc::new(self.db.run(crate::services::citizens::front_door).await?);
+        if let Ok(mut cache) = self.front_door.lock() {
+            *cache = Some((Instant::now(), f.clone()));
+        }
+        Ok(f)
+    }
+
+    pub fn forget_front_door(&self) {
+        if let Ok(mut cache) = self.front_door.lock() {
+            *cache = None;
         }
     }
 

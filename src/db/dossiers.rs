@@ -77,6 +77,8 @@ pub struct Dossier {
     pub withdrawn_at: Option<NaiveDateTime>,
     /// `early`, `on_time` or `late`, fixed when the result is decided.
     pub timeliness: Option<String>,
+    /// Whether the applicant agreed to news by email and SMS.
+    pub notify: bool,
 }
 
 /// What an action changes on a dossier: `None` leaves a column alone,
@@ -153,6 +155,7 @@ pub struct NewDossier<'a> {
     pub updated_at: NaiveDateTime,
     pub intake_id: Option<i64>,
     pub postal_slip: Option<&'a str>,
+    pub notify: bool,
 }
 
 #[derive(Debug, Clone, Queryable, Selectable)]

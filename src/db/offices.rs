@@ -5,6 +5,7 @@ use diesel::prelude::*;
 
 use super::schema::offices;
 use super::DbConnection;
+use crate::domain::office::Contacts;
 use crate::error::AppError;
 
 #[derive(Debug, Clone, Queryable, Selectable)]
@@ -16,6 +17,11 @@ pub struct Office {
     pub parent_id: Option<i64>,
     pub active: bool,
     pub created_at: NaiveDateTime,
+    /// Public contacts, shown to citizens.
+    pub address: String,
+    pub phone: String,
+    pub email: String,
+    pub hours: String,
 }
 
 #[derive(Insertable)]
@@ -29,6 +35,27 @@ pub struct NewOffice<'a> {
 }
 
 impl Office {
+    pub fn contacts(&self) -> Contacts {
+        Contacts {
+            address: self.address.clone(),
+            phone: self.phone.clone(),
+            email: self.email.clone(),
+            hours: self.hours.clone(),
+        }
+    }
+
+    /// The office citizens deal with first: the oldest active office at the
+    /// top of the tree.
+    pub fn front(conn: &mut DbConnection) -> Result<Option<Office>, AppError> {
+        Ok(offices::table
+            .filter(offices::parent_id.is_null())
+            .filter(offices::active.eq(true))
+            .order(offices::id.asc())
+            .select(Office::as_select())
+            .first(conn)
+            .optional()?)
+    }
+
     pub fn all(conn: &mut DbConnection) -> Result<Vec<Office>, AppError> {
         Ok(offices::table
             .select(Office::as_select())
@@ -67,12 +94,17 @@ impl Office {
         name: &str,
         parent_id: Option<i64>,
         active: bool,
+        contacts: &Contacts,
     ) -> Result<(), AppError> {
         diesel::update(offices::table.find(id))
             .set((
                 offices::name.eq(name),
                 offices::parent_id.eq(parent_id),
                 offices::active.eq(active),
+                offices::address.eq(&contacts.address),
+                offices::phone.eq(&contacts.phone),
+                offices::email.eq(&contacts.email),
+                offices::hours.eq(&contacts.hours),
             ))
             .execute(conn)?;
         Ok(())

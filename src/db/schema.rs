@@ -9,6 +9,10 @@ diesel::table! {
         parent_id -> Nullable<BigInt>,
         active -> Bool,
         created_at -> Timestamp,
+        address -> Text,
+        phone -> Text,
+        email -> Text,
+        hours -> Text,
     }
 }
 
@@ -91,7 +95,10 @@ diesel::allow_tables_to_appear_in_same_query!(
     shipments,
     shipment_lines,
     postal_intakes,
-    ratings
+    ratings,
+    outbox,
+    lookup_attempts,
+    procedure_forms
 );
 
 diesel::table! {
@@ -228,6 +235,7 @@ diesel::table! {
         postal_slip -> Nullable<Text>,
         withdrawn_at -> Nullable<Timestamp>,
         timeliness -> Nullable<Text>,
+        notify -> Bool,
     }
 }
 
@@ -386,3 +394,51 @@ diesel::table! {
         postage -> Nullable<BigInt>,
     }
 }
+
+diesel::table! {
+    outbox (id) {
+        id -> BigInt,
+        message_id -> Text,
+        dossier_id -> Nullable<BigInt>,
+        event -> Text,
+        channel -> Text,
+        recipient -> Text,
+        subject -> Text,
+        body -> Text,
+        link -> Text,
+        status -> Text,
+        attempts -> Integer,
+        next_attempt_at -> Timestamp,
+        claimed_by -> Nullable<Text>,
+        claimed_until -> Nullable<Timestamp>,
+        last_error -> Nullable<Text>,
+        created_at -> Timestamp,
+        sent_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    lookup_attempts (id) {
+        id -> BigInt,
+        kind -> Text,
+        key -> Text,
+        at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    procedure_forms (id) {
+        id -> BigInt,
+        procedure_id -> BigInt,
+        title -> Text,
+        file_name -> Text,
+        content_type -> Text,
+        sha256 -> Text,
+        size -> BigInt,
+        bytes -> Binary,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(outbox -> dossiers (dossier_id));
+diesel::joinable!(procedure_forms -> procedures (procedure_id));

@@ -2,6 +2,7 @@
 
 pub mod applicant;
 pub mod calendar;
+pub mod citizen;
 pub mod day;
 pub mod deadline;
 pub mod dossier;

@@ -47,9 +47,79 @@ pub fn parse_office_name(raw: &str) -> Result<String, &'static str> {
     Ok(s.to_string())
 }
 
+/// An office's public contacts, shown to citizens on every public page.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Contacts {
+    pub address: String,
+    /// The hotline (đường dây nóng) and counter phone.
+    pub phone: String,
+    pub email: String,
+    /// Opening hours, as the office writes them.
+    pub hours: String,
+}
+
+impl Contacts {
+    /// Checks the four fields; each error is keyed by its field.
+    pub fn parse(
+        address: &str,
+        phone: &str,
+        email: &str,
+        hours: &str,
+    ) -> Result<Contacts, Vec<(&'static str, &'static str)>> {
+        let mut errors = Vec::new();
+        let address = address.trim();
+        if address.chars().count() > 500 {
+            errors.push(("address", "Địa chỉ không quá 500 ký tự."));
+        }
+        let phone = phone.trim();
+        if phone.chars().count() > 100
+            || !phone
+                .chars()
+                .all(|c| c.is_ascii_digit() || " .-+()/,;".contains(c) || c.is_alphabetic())
+        {
+            errors.push((
+                "phone",
+                "Số điện thoại, đường dây nóng: chữ số, khoảng trắng và dấu . - + ( ), không quá 100 ký tự.",
+            ));
+        }
+        let email = email.trim();
+        if !email.is_empty() && super::applicant::parse_email(email).is_err() {
+            errors.push(("email", "Địa chỉ thư điện tử không đúng, ví dụ motcua@thads.gov.vn."));
+        }
+        let hours = hours.trim();
+        if hours.chars().count() > 300 {
+            errors.push(("hours", "Giờ làm việc không quá 300 ký tự."));
+        }
+        if !errors.is_empty() {
+            return Err(errors);
+        }
+        Ok(Contacts {
+            address: address.to_string(),
+            phone: phone.to_string(),
+            email: email.to_string(),
+            hours: hours.to_string(),
+        })
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.address.is_empty() && self.phone.is_empty() && self.email.is_empty() && self.hours.is_empty()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn contacts_are_checked_field_by_field() {
+        let c = Contacts::parse(" 1 Trần Phú ", "0258 3 822 123", "", "Sáng 7:30-11:30").unwrap();
+        assert_eq!(c.address, "1 Trần Phú");
+        assert!(!c.is_empty());
+        let e = Contacts::parse(&"x".repeat(501), "<script>", "a@", "").unwrap_err();
+        let fields: Vec<&str> = e.iter().map(|(f, _)| *f).collect();
+        assert_eq!(fields, ["address", "phone", "email"]);
+        assert!(Contacts::default().is_empty());
+    }
 
     #[test]
     fn accepts_official_identifiers() {

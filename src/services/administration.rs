@@ -7,7 +7,7 @@ use crate::db::offices::{NewOffice, Office};
 use crate::db::users::{NewUser, User};
 use crate::db::{audit, write_tx, DbConnection};
 use crate::domain::fields::FieldErrors;
-use crate::domain::office::{parse_office_name, would_cycle, OfficeCode};
+use crate::domain::office::{parse_office_name, would_cycle, Contacts, OfficeCode};
 use crate::domain::user::{parse_full_name, Username};
 use crate::domain::Role;
 use crate::error::ActionError;
@@ -366,9 +366,24 @@ pub fn update_office(
     name: &str,
     parent_code: Option<&str>,
     active: bool,
+    contacts: [&str; 4],
     now: NaiveDateTime,
 ) -> Result<(), ActionError> {
-    let name = parse_office_name(name).map_err(|m| ActionError::field("name", m))?;
+    let mut errors = FieldErrors::new();
+    let name = errors.check("name", parse_office_name(name));
+    let [address, phone, email, hours] = contacts;
+    let contacts = match Contacts::parse(address, phone, email, hours) {
+        Ok(c) => Some(c),
+        Err(list) => {
+            for (field, message) in list {
+                errors.add(field, message);
+            }
+            None
+        }
+    };
+    let (Some(name), Some(contacts)) = (name, contacts) else {
+        return Err(ActionError::Invalid(errors));
+    };
     write_tx(conn, |conn| {
         let office = Office::find(conn, id)?;
         let parent_id = match parent_code.map(str::trim).filter(|c| !c.is_empty()) {
@@ -397,7 +412,7 @@ pub fn update_office(
                 "Đơn vị còn người dùng đang hoạt động: chuyển hoặc khóa họ trước khi ngừng đơn vị.",
             ));
         }
-        Office::update(conn, id, &name, parent_id, active)?;
+        Office::update(conn, id, &name, parent_id, active, &contacts)?;
         audit::record(
             conn,
             now,

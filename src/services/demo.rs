@@ -418,6 +418,8 @@ pub fn run(
             require_postal_record: false,
             intake_id: None,
             postal_slip: String::new(),
+            // Demo applicants are invented: nothing is ever sent to them.
+            notify: false,
         };
         let r = reception::accept(conn, cal, clerk, &input, None, at).map_err(explain)?;
         summary.dossiers += 1;

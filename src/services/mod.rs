@@ -4,12 +4,15 @@
 
 pub mod administration;
 pub mod calendar;
+pub mod citizens;
+pub mod delivery;
 pub mod catalog;
 pub mod dashboards;
 pub mod demo;
 pub mod dossiers;
 pub mod export;
 pub mod generate;
+pub mod notifications;
 pub mod passwords;
 pub mod processing;
 pub mod reception;

@@ -800,6 +800,7 @@ pub fn act(
             d.due_date,
             assignee_after,
         )?;
+        super::notifications::enqueue(conn, d.id, action.as_str(), d.due_date, now)?;
         Ok(Dossier::find(conn, d.id)?)
     })
 }
@@ -917,6 +918,7 @@ fn recompute_one(
             Some(current),
             d.assignee_id,
         )?;
+        super::notifications::enqueue(conn, d.id, "recompute", Some(current), now)?;
         Ok(Some(true))
     }
 }

@@ -58,6 +58,8 @@ pub struct ReceptionInput {
     pub intake_id: Option<i64>,
     /// The postal slip (bưu gửi) number the dossier came with.
     pub postal_slip: String,
+    /// The applicant agreed to news by email and SMS (the default).
+    pub notify: bool,
 }
 
 /// How far in the future a reception time may be (clocks differ a little).
@@ -128,6 +130,7 @@ struct Accepted {
     fee_receipt: Option<String>,
     deadline: Deadline,
     intake_id: Option<i64>,
+    notify: bool,
     postal_slip: Option<String>,
 }
 
@@ -334,6 +337,7 @@ fn check_reception(
             .map(|i| i.record_number.clone())
             .or(postal_record),
         intake_id: intake.as_ref().map(|i| i.id),
+        notify: input.notify,
         postal_slip,
     })
 }
@@ -463,6 +467,7 @@ fn store(
             updated_at: now,
             intake_id: a.intake_id,
             postal_slip: a.postal_slip.as_deref(),
+            notify: a.notify,
         },
     )?;
     for (i, doc) in a.documents.iter().enumerate() {
@@ -502,6 +507,7 @@ fn store(
         Some(d.due_date),
         None,
     )?;
+    super::notifications::enqueue(conn, dossier.id, "receive", None, now)?;
     let (counted, skipped) = deadline_columns(d);
     Dossier::add_deadline(
         conn,

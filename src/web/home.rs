@@ -149,8 +149,17 @@ struct HomePage {
 /// "Due soon" on the home pages: within this many working days.
 const SOON_DAYS: u32 = 2;
 
+/// `/`: the citizens' front door, or a signed-in user's home page.
 #[get("/")]
-pub async fn home(
+pub async fn home(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpResponse, AppError> {
+    if crate::auth::extract::session_user(&req).await?.is_none() {
+        return super::status::front_door(&req, &state).await;
+    }
+    let staff = <Staff<AnyStaff> as actix_web::FromRequest>::extract(&req).await?;
+    staff_home(req, staff, state).await
+}
+
+async fn staff_home(
     req: HttpRequest,
     staff: Staff<AnyStaff>,
     state: web::Data<AppState>,

@@ -8,6 +8,7 @@ use crate::auth::csrf;
 use crate::auth::extract::CurrentUser;
 use crate::auth::session::{take_flashes, Flash};
 use crate::domain::Role;
+use crate::services::citizens::FrontDoor;
 
 /// One navigation link and the roles that see it.
 struct NavEntry {
@@ -104,6 +105,11 @@ const NAV: &[NavEntry] = &[
         roles: &[Role::Admin],
     },
     NavEntry {
+        href: "/admin/thong-bao",
+        label: "Thông báo",
+        roles: &[Role::Admin],
+    },
+    NavEntry {
         href: "/admin/audit",
         label: "Nhật ký quản trị",
         roles: &[Role::Admin],
@@ -122,6 +128,8 @@ pub struct Layout {
     pub csrf: String,
     pub flashes: Vec<Flash>,
     pub nav: Vec<NavItem>,
+    /// On public pages: the office and how to reach it, in the footer.
+    pub front: Option<std::sync::Arc<FrontDoor>>,
 }
 
 impl Layout {
@@ -150,6 +158,20 @@ impl Layout {
             csrf: csrf::token(&session),
             flashes: take_flashes(&session),
             nav,
+            front: None,
+        }
+    }
+
+    /// A page citizens see: it carries the office's contacts.
+    pub fn public(
+        req: &HttpRequest,
+        title: &str,
+        user: Option<&CurrentUser>,
+        front: std::sync::Arc<FrontDoor>,
+    ) -> Layout {
+        Layout {
+            front: Some(front),
+            ..Layout::new(req, title, user)
         }
     }
 

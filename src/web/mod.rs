@@ -68,6 +68,8 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .service(register::print)
         .service(register::excel)
         .service(register::csv)
+        .service(status::lookup_form)
+        .service(status::lookup_submit)
         .service(status::by_token)
         .service(returns::counter)
         .service(returns::counter_search)
@@ -93,11 +95,29 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .default_service(web::to(not_found));
 }
 
-async fn not_found(req: HttpRequest) -> actix_web::Result<HttpResponse> {
+async fn not_found(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+) -> actix_web::Result<HttpResponse> {
     if req.path().starts_with("/api/") {
         return Err(api::ApiError::not_found().into());
     }
-    Err(crate::error::AppError::NotFound.into())
+    let front = state.front_door().await?;
+    let user = crate::auth::extract::session_user(&req).await.ok().flatten();
+    Ok(html(
+        actix_web::http::StatusCode::NOT_FOUND,
+        &NotFoundPage {
+            page: layout::Layout::public(&req, "Không tìm thấy trang", user.as_ref(), front),
+        },
+    )?)
+}
+
+/// A public 404 names the front door and the lookup, and carries the
+/// office's contacts.
+#[derive(askama::Template)]
+#[template(path = "errors/not_found.html")]
+struct NotFoundPage {
+    page: layout::Layout,
 }
 
 /// Headers that keep pages out of frames, stop MIME sniffing and allow only our own assets.

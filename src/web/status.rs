@@ -1,20 +1,155 @@
-//! The citizen's status page, reached from the receipt's QR code: the random
-//! token in the link finds the dossier. No name, ID number, phone, email or
-//! address is shown.
+//! The citizen's side: the front door, the status lookup by code and
+//! verifier (posted, so the digits stay out of URLs and logs), and the status
+//! page, also reached from the receipt's QR code by its random token. No
+//! name, ID number, phone, email or address is shown.
 
+use std::sync::Arc;
+
+use actix_web::http::header::{HeaderValue, REFERRER_POLICY};
 use actix_web::http::StatusCode;
-use actix_web::{get, web, HttpRequest, HttpResponse};
+use actix_web::{get, post, web, HttpRequest, HttpResponse};
 use askama::Template;
+use serde::Deserialize;
 
-use super::html;
 use super::layout::Layout;
+use super::{client_address, html};
+use crate::auth::csrf::CsrfForm;
+use crate::auth::extract::session_user;
 use crate::db::dossiers::Dossier;
-use crate::db::procedures::Procedure;
-use crate::domain::dossier::Status;
-use crate::domain::time::{format_date, format_datetime};
+use crate::domain::citizen::{parse_code, parse_verifier, NOT_FOUND, TOO_MANY_LOOKUPS, VERIFIER_RULE};
+use crate::domain::fields::FieldErrors;
+use crate::domain::time::{format_date, format_datetime, now_utc};
 use crate::error::AppError;
+use crate::services::citizens::{self, FrontDoor, PublicStatus, Refusal};
 use crate::state::AppState;
 
+#[derive(Template)]
+#[template(path = "public/front.html")]
+struct FrontPage {
+    page: Layout,
+    front: Arc<FrontDoor>,
+    rule: &'static str,
+}
+
+/// The front door, for visitors who are not signed in.
+pub async fn front_door(req: &HttpRequest, state: &AppState) -> Result<HttpResponse, AppError> {
+    let front = state.front_door().await?;
+    html(
+        StatusCode::OK,
+        &FrontPage {
+            page: Layout::public(req, "Trang thông tin cho công dân", None, front.clone()),
+            front,
+            rule: VERIFIER_RULE,
+        },
+    )
+}
+
+/// What the lookup form holds.
+#[derive(Deserialize, Default)]
+pub struct LookupForm {
+    #[serde(default)]
+    code: String,
+    #[serde(default)]
+    verifier: String,
+}
+
+#[derive(Template)]
+#[template(path = "public/lookup.html")]
+struct LookupPage {
+    page: Layout,
+    code: String,
+    verifier: String,
+    errors: FieldErrors,
+    /// Not found or too many tries: a message above the form.
+    problem: Option<&'static str>,
+    rule: &'static str,
+}
+
+#[derive(Deserialize)]
+pub struct LookupQuery {
+    ma: Option<String>,
+}
+
+async fn lookup_page(
+    req: &HttpRequest,
+    state: &AppState,
+    status: StatusCode,
+    code: String,
+    errors: FieldErrors,
+    problem: Option<&'static str>,
+) -> Result<HttpResponse, AppError> {
+    let front = state.front_door().await?;
+    let user = session_user(req).await.ok().flatten();
+    html(
+        status,
+        &LookupPage {
+            page: Layout::public(req, "Tra cứu tình trạng hồ sơ", user.as_ref(), front),
+            code,
+            // The verifier never comes back in the page.
+            verifier: String::new(),
+            errors,
+            problem,
+            rule: VERIFIER_RULE,
+        },
+    )
+}
+
+#[get("/tra-cuu")]
+pub async fn lookup_form(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    query: web::Query<LookupQuery>,
+) -> Result<HttpResponse, AppError> {
+    let code = query
+        .ma
+        .as_deref()
+        .and_then(|c| parse_code(c).ok())
+        .unwrap_or_default();
+    lookup_page(&req, &state, StatusCode::OK, code, FieldErrors::new(), None).await
+}
+
+#[post("/tra-cuu")]
+pub async fn lookup_submit(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    CsrfForm(form): CsrfForm<LookupForm>,
+) -> Result<HttpResponse, AppError> {
+    let mut errors = FieldErrors::new();
+    let code = errors.check("code", parse_code(&form.code));
+    let verifier = errors.check("verifier", parse_verifier(&form.verifier));
+    let typed = form.code.trim().chars().take(60).collect::<String>();
+    let (Some(code), Some(verifier)) = (code, verifier) else {
+        return lookup_page(&req, &state, StatusCode::UNPROCESSABLE_ENTITY, typed, errors, None)
+            .await;
+    };
+    let address = client_address(&req, &state);
+    let found = {
+        let code = code.clone();
+        state
+            .db
+            .run(move |conn| citizens::lookup(conn, &code, &verifier, &address, now_utc()))
+            .await?
+    };
+    match found {
+        Ok(d) => status_response(&req, &state, d).await,
+        Err(Refusal::NotFound) => {
+            lookup_page(&req, &state, StatusCode::NOT_FOUND, code, errors, Some(NOT_FOUND)).await
+        }
+        Err(Refusal::TooMany) => {
+            lookup_page(
+                &req,
+                &state,
+                StatusCode::TOO_MANY_REQUESTS,
+                code,
+                errors,
+                Some(TOO_MANY_LOOKUPS),
+            )
+            .await
+        }
+    }
+}
+
+/// One line of the timeline, as shown.
 pub struct StepView {
     pub at: String,
     pub label: String,
@@ -24,16 +159,52 @@ pub struct StepView {
 #[template(path = "public/status.html")]
 struct StatusPage {
     page: Layout,
-    code: String,
-    procedure: String,
-    status: &'static str,
-    next_step: &'static str,
+    s: PublicStatus,
+    status_label: &'static str,
     received_at: String,
     due_date: String,
-    voided: bool,
+    original_due_date: String,
     timeline: Vec<StepView>,
 }
 
+async fn status_response(
+    req: &HttpRequest,
+    state: &AppState,
+    d: Dossier,
+) -> Result<HttpResponse, AppError> {
+    let s = state
+        .db
+        .run(move |conn| citizens::public_status(conn, d))
+        .await?;
+    let front = state.front_door().await?;
+    let user = session_user(req).await.ok().flatten();
+    let mut resp = html(
+        StatusCode::OK,
+        &StatusPage {
+            page: Layout::public(req, "Tình trạng hồ sơ", user.as_ref(), front),
+            status_label: s.status.label(),
+            received_at: format_datetime(s.received_at),
+            due_date: s.due_date.map(format_date).unwrap_or_default(),
+            original_due_date: s.original_due_date.map(format_date).unwrap_or_default(),
+            timeline: s
+                .timeline
+                .iter()
+                .map(|t| StepView {
+                    at: format_datetime(t.at),
+                    label: t.label.clone(),
+                })
+                .collect(),
+            s,
+        },
+    )?;
+    // The QR link's token must not leak to other sites.
+    resp.headers_mut()
+        .insert(REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
+    Ok(resp)
+}
+
+/// The receipt's QR link: the token is the key, no verifier needed (and no
+/// limit beyond the token's 18 random bytes).
 #[get("/tra-cuu/{token}")]
 pub async fn by_token(
     req: HttpRequest,
@@ -48,55 +219,9 @@ pub async fn by_token(
     {
         return Err(AppError::NotFound);
     }
-    let (d, procedure, events) = state
+    let d = state
         .db
-        .run(move |conn| {
-            let d = Dossier::find_by_token(conn, &token)?.ok_or(AppError::NotFound)?;
-            let p = Procedure::find(conn, d.procedure_id)?;
-            let events = Dossier::events(conn, d.id)?;
-            Ok((d, p, events))
-        })
+        .run(move |conn| Dossier::find_by_token(conn, &token)?.ok_or(AppError::NotFound))
         .await?;
-    let status = Status::parse(&d.status).unwrap_or(Status::Received);
-    // Status changes, and every new appointment date (an apology or a
-    // calendar correction): the citizen learns of it here.
-    let mut timeline: Vec<StepView> = Vec::new();
-    for e in &events {
-        let Some(to) = Status::parse(&e.to_status) else {
-            continue;
-        };
-        if matches!(e.action.as_str(), "extend" | "recompute") {
-            timeline.push(StepView {
-                at: format_datetime(e.at),
-                label: "Hẹn lại ngày trả kết quả".into(),
-            });
-            continue;
-        }
-        if e.from_status.as_deref() == Some(e.to_status.as_str()) {
-            continue;
-        }
-        timeline.push(StepView {
-            at: format_datetime(e.at),
-            label: to.label().to_string(),
-        });
-    }
-    let mut resp = html(
-        StatusCode::OK,
-        &StatusPage {
-            page: Layout::new(&req, "Tình trạng hồ sơ", None),
-            code: d.code,
-            procedure: procedure.name,
-            status: status.label(),
-            next_step: status.next_step(),
-            received_at: format_datetime(d.received_at),
-            due_date: d.due_date.map(format_date).unwrap_or_default(),
-            voided: d.voided,
-            timeline,
-        },
-    )?;
-    resp.headers_mut().insert(
-        actix_web::http::header::REFERRER_POLICY,
-        actix_web::http::header::HeaderValue::from_static("no-referrer"),
-    );
-    Ok(resp)
+    status_response(&req, &state, d).await
 }

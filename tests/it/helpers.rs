@@ -77,6 +77,7 @@ pub fn test_config(database_url: &str) -> Config {
         api_token_hours: 12,
         hash_cost: HashCost::Test,
         place: "Nha Trang".to_string(),
+        delivery: motcua::config::Delivery::default(),
     }
 }
 

@@ -4,6 +4,7 @@
 pub mod audit;
 pub mod calendar;
 pub mod offices;
+pub mod outbox;
 pub mod procedures;
 pub mod users;
 
@@ -34,5 +35,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .service(calendar::adopt_official)
         .service(calendar::keep_edited)
         .service(calendar::save_settings)
+        .service(outbox::list)
+        .service(outbox::retry)
         .service(audit::list);
 }

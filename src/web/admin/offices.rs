@@ -82,6 +82,14 @@ pub struct OfficeForm {
     #[serde(default)]
     parent: String,
     active: Option<String>,
+    #[serde(default)]
+    address: String,
+    #[serde(default)]
+    phone: String,
+    #[serde(default)]
+    email: String,
+    #[serde(default)]
+    hours: String,
 }
 
 #[derive(Template)]
@@ -201,6 +209,10 @@ pub async fn edit_form(
         name: office.name.clone(),
         parent: parent.map(|p| p.code).unwrap_or_default(),
         active: office.active.then(|| "on".into()),
+        address: office.address.clone(),
+        phone: office.phone.clone(),
+        email: office.email.clone(),
+        hours: office.hours.clone(),
     };
     form_page(&req, &staff, &state, Some(office), form, FieldErrors::new()).await
 }
@@ -222,6 +234,12 @@ pub async fn update(
         form.parent.clone(),
         form.active.is_some(),
     );
+    let (address, phone, email, hours) = (
+        form.address.clone(),
+        form.phone.clone(),
+        form.email.clone(),
+        form.hours.clone(),
+    );
     let result = state
         .db
         .run(move |conn| {
@@ -232,12 +250,14 @@ pub async fn update(
                 &name,
                 Some(&parent),
                 active,
+                [&address, &phone, &email, &hours],
                 now_utc(),
             ))
         })
         .await?;
     match result {
         Ok(()) => {
+            state.forget_front_door();
             push_flash(
                 &session,
                 "success",

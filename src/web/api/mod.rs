@@ -2,6 +2,7 @@
 
 pub mod calendar;
 pub mod dossiers;
+pub mod lookup;
 pub mod procedures;
 pub mod reports;
 pub mod tokens;
@@ -22,6 +23,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .service(calendar::holidays)
         .service(calendar::due_date)
         .service(procedures::list)
+        .service(lookup::lookup)
         .service(dossiers::create)
         .service(dossiers::list)
         .service(dossiers::show)

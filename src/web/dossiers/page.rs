@@ -231,6 +231,8 @@ struct ReceiptPage {
     header: PrintHeader,
     d: DossierView,
     qr: String,
+    /// The lookup's short address ("motcua.example.vn/tra-cuu").
+    lookup_address: String,
     copies: Vec<&'static str>,
 }
 
@@ -255,6 +257,7 @@ pub async fn receipt(
                 received_on,
             ),
             qr: qr_svg(&v.lookup_url),
+            lookup_address: short_lookup_address(&state.config.public_url),
             d: v,
             copies: vec![
                 "Liên 1: Lưu tại Bộ phận tiếp nhận và trả kết quả",
@@ -262,4 +265,28 @@ pub async fn receipt(
             ],
         },
     )
+}
+
+/// The lookup page's address as printed: without the scheme, short to type.
+pub fn short_lookup_address(public_url: &str) -> String {
+    let host = public_url
+        .strip_prefix("https://")
+        .or_else(|| public_url.strip_prefix("http://"))
+        .unwrap_or(public_url);
+    format!("{}/tra-cuu", host.trim_end_matches('/'))
+}
+
+#[cfg(test)]
+mod lookup_address_tests {
+    #[test]
+    fn printed_address_drops_the_scheme() {
+        assert_eq!(
+            super::short_lookup_address("https://motcua.thads.gov.vn/"),
+            "motcua.thads.gov.vn/tra-cuu"
+        );
+        assert_eq!(
+            super::short_lookup_address("http://127.0.0.1:8080"),
+            "127.0.0.1:8080/tra-cuu"
+        );
+    }
 }

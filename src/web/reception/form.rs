@@ -64,6 +64,8 @@ pub struct ReceptionForm {
     /// The postal intake record this dossier is received under, if any.
     pub intake: String,
     pub postal_slip: String,
+    /// Ticked when the applicant declines news by email and SMS.
+    pub no_news: String,
 }
 
 pub(super) const EXTRA_LINES: usize = 2;

@@ -80,6 +80,7 @@ pub async fn submit(
         contact_phone: field(&fields, "contact_phone"),
         intake: field(&fields, "intake"),
         postal_slip: field(&fields, "postal_slip"),
+        no_news: field(&fields, "no_news"),
     };
     let applicant = ApplicantInput {
         kind: typed.applicant_kind.clone(),
@@ -203,6 +204,7 @@ pub async fn submit(
                     require_postal_record: true,
                     intake_id: typed.intake.trim().parse().ok(),
                     postal_slip: typed.postal_slip.clone(),
+                    notify: typed.no_news.is_empty(),
                 };
                 let key = Some(typed.submission_id.trim().to_string())
                     .filter(|k| !k.is_empty() && k.len() <= 100);

@@ -57,6 +57,8 @@ pub struct NewDossierBody {
     postal_slip: Option<String>,
     fee_amount: Option<i64>,
     fee_receipt: Option<String>,
+    /// Extension: `false` when the applicant declined news by email and SMS.
+    notify: Option<bool>,
 }
 
 const APPLICANT_FIELDS: [&str; 7] = [
@@ -141,7 +143,7 @@ fn reception_input(body: NewDossierBody) -> Result<ReceptionInput, FieldErrors> 
                 name: d.name,
                 form: d.form,
                 count: d.count.map(|c| c.to_string()).unwrap_or_default(),
-            })
+    })
             .collect(),
         sets: body.sets.map(|s| s.to_string()).unwrap_or_default(),
         return_method: body.return_method.unwrap_or_default(),
@@ -155,6 +157,7 @@ fn reception_input(body: NewDossierBody) -> Result<ReceptionInput, FieldErrors> 
         require_postal_record: false,
         intake_id: None,
         postal_slip: body.postal_slip.unwrap_or_default(),
+        notify: body.notify.unwrap_or(true),
     })
 }
 
