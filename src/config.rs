@@ -55,6 +55,8 @@ pub struct Delivery {
     /// `MOTCUA_OUTBOX_BACKOFF_SECONDS`: the first wait after a failure,
     /// doubled each time (default 60).
     pub backoff_seconds: i64,
+    /// `MOTCUA_OUTBOX_MAX_ATTEMPTS`: tries before a message is marked failed (default 8).
+    pub max_attempts: i32,
     /// `MOTCUA_SMTP_URL`: `smtp://host:port` (plain, for a local relay),
     /// `smtp://user:pass@host:587?tls=required` (STARTTLS) or
     /// `smtps://user:pass@host` (TLS); unset, emails are marked skipped.
@@ -81,6 +83,7 @@ impl Default for Delivery {
             worker: false,
             poll_ms: 2000,
             backoff_seconds: 60,
+            max_attempts: crate::domain::citizen::MAX_ATTEMPTS,
             smtp_url: None,
             mail_from: "Một Cửa <no-reply@localhost>".into(),
             sms_url: None,
@@ -114,7 +117,9 @@ impl Delivery {
         let smtp_url = var("MOTCUA_SMTP_URL");
         if let Some(u) = &smtp_url {
             if lettre::SmtpTransport::from_url(u).is_err() {
-                return Err("MOTCUA_SMTP_URL không hợp lệ (ví dụ smtp://mail.example.vn:25)".into());
+                return Err(
+                    "MOTCUA_SMTP_URL không hợp lệ (ví dụ smtp://mail.example.vn:25)".into(),
+                );
             }
         }
         let sms_url = var("MOTCUA_SMS_URL");
@@ -127,6 +132,7 @@ impl Delivery {
             worker: var("MOTCUA_OUTBOX_WORKER").is_none_or(|v| parse_bool(&v)),
             poll_ms: number("MOTCUA_OUTBOX_POLL_MS", 2000, 3_600_000)? as u64,
             backoff_seconds: number("MOTCUA_OUTBOX_BACKOFF_SECONDS", 60, 86_400)?,
+            max_attempts: number("MOTCUA_OUTBOX_MAX_ATTEMPTS", 8, 100)? as i32,
             smtp_url,
             mail_from,
             sms_url,

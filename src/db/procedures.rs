@@ -299,3 +299,80 @@ impl ProcedureFull {
         crate::domain::procedure::time_in_force(&self.processing_times(), day)
     }
 }
+
+/// A printable form attached to a procedure (without its bytes).
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = super::schema::procedure_forms)]
+pub struct ProcedureForm {
+    pub id: i64,
+    pub procedure_id: i64,
+    pub title: String,
+    pub file_name: String,
+    pub content_type: String,
+    pub sha256: String,
+    pub size: i64,
+    pub created_at: NaiveDateTime,
+}
+
+impl ProcedureForm {
+    pub fn of(conn: &mut DbConnection, procedure_id: i64) -> Result<Vec<ProcedureForm>, AppError> {
+        use super::schema::procedure_forms as f;
+        Ok(f::table
+            .filter(f::procedure_id.eq(procedure_id))
+            .order(f::id.asc())
+            .select(ProcedureForm::as_select())
+            .load(conn)?)
+    }
+
+    /// The form and its bytes, when it belongs to `procedure_id`.
+    pub fn with_bytes(
+        conn: &mut DbConnection,
+        procedure_id: i64,
+        id: i64,
+    ) -> Result<Option<(ProcedureForm, Vec<u8>)>, AppError> {
+        use super::schema::procedure_forms as f;
+        Ok(f::table
+            .filter(f::procedure_id.eq(procedure_id))
+            .filter(f::id.eq(id))
+            .select((ProcedureForm::as_select(), f::bytes))
+            .first(conn)
+            .optional()?)
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    pub fn insert(
+        conn: &mut DbConnection,
+        procedure_id: i64,
+        title: &str,
+        file_name: &str,
+        content_type: &str,
+        sha256: &str,
+        bytes: &[u8],
+        now: NaiveDateTime,
+    ) -> Result<(), AppError> {
+        use super::schema::procedure_forms as f;
+        diesel::insert_into(f::table)
+            .values((
+                f::procedure_id.eq(procedure_id),
+                f::title.eq(title),
+                f::file_name.eq(file_name),
+                f::content_type.eq(content_type),
+                f::sha256.eq(sha256),
+                f::size.eq(bytes.len() as i64),
+                f::bytes.eq(bytes),
+                f::created_at.eq(now),
+            ))
+            .execute(conn)?;
+        Ok(())
+    }
+
+    pub fn delete(conn: &mut DbConnection, procedure_id: i64, id: i64) -> Result<usize, AppError> {
+        use super::schema::procedure_forms as f;
+        Ok(diesel::delete(
+            f::table
+                .filter(f::procedure_id.eq(procedure_id))
+                .filter(f::id.eq(id)),
+        )
+        .execute(conn)?)
+    }
+}

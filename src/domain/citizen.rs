@@ -70,7 +70,11 @@ pub fn verifier_matches(phone: &str, id_number: Option<&str>, verifier: &str) ->
 
 /// Compares without stopping at the first difference.
 fn same(a: &str, b: &str) -> bool {
-    a.len() == b.len() && a.bytes().zip(b.bytes()).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+    a.len() == b.len()
+        && a.bytes()
+            .zip(b.bytes())
+            .fold(0u8, |acc, (x, y)| acc | (x ^ y))
+            == 0
 }
 
 /// The moments an applicant hears about without asking.
@@ -289,7 +293,11 @@ mod tests {
     fn verifier_is_the_last_four_digits_of_phone_or_id() {
         assert!(verifier_matches("0912345678", Some("079123456789"), "5678"));
         assert!(verifier_matches("0912345678", Some("079123456789"), "6789"));
-        assert!(!verifier_matches("0912345678", Some("079123456789"), "1234"));
+        assert!(!verifier_matches(
+            "0912345678",
+            Some("079123456789"),
+            "1234"
+        ));
         assert!(!verifier_matches("0912345678", None, "6789"));
         assert!(!verifier_matches("", None, "0000"));
         assert!(!verifier_matches("12", None, "12"));

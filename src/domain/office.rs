@@ -84,7 +84,10 @@ impl Contacts {
         }
         let email = email.trim();
         if !email.is_empty() && super::applicant::parse_email(email).is_err() {
-            errors.push(("email", "Địa chỉ thư điện tử không đúng, ví dụ motcua@thads.gov.vn."));
+            errors.push((
+                "email",
+                "Địa chỉ thư điện tử không đúng, ví dụ motcua@thads.gov.vn.",
+            ));
         }
         let hours = hours.trim();
         if hours.chars().count() > 300 {
@@ -102,7 +105,10 @@ impl Contacts {
     }
 
     pub fn is_empty(&self) -> bool {
-        self.address.is_empty() && self.phone.is_empty() && self.email.is_empty() && self.hours.is_empty()
+        self.address.is_empty()
+            && self.phone.is_empty()
+            && self.email.is_empty()
+            && self.hours.is_empty()
     }
 }
 

@@ -216,3 +216,62 @@ mod tests {
         assert_eq!(fold("Nguyễn Văn A"), "nguyen van a");
     }
 }
+
+/// The largest printable form an administrator may attach.
+pub const FORM_MAX_BYTES: usize = 5 * 1024 * 1024;
+
+/// What a printable form's file is, by its content (the name only tells a
+/// Word file from an OpenDocument one, both being zip archives): its content
+/// type and extension.
+pub fn form_file_kind(
+    bytes: &[u8],
+    file_name: &str,
+) -> Result<(&'static str, &'static str), &'static str> {
+    if bytes.is_empty() {
+        return Err("Chọn tệp mẫu đơn (PDF, Word hoặc OpenDocument).");
+    }
+    if bytes.len() > FORM_MAX_BYTES {
+        return Err("Tệp mẫu đơn tối đa 5 MiB.");
+    }
+    let lower = file_name.to_lowercase();
+    if bytes.starts_with(b"%PDF-") {
+        return Ok(("application/pdf", "pdf"));
+    }
+    if bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]) {
+        return Ok(("application/msword", "doc"));
+    }
+    if bytes.starts_with(b"PK\x03\x04") {
+        if lower.ends_with(".odt") {
+            return Ok(("application/vnd.oasis.opendocument.text", "odt"));
+        }
+        if lower.ends_with(".docx") {
+            return Ok((
+                "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+                "docx",
+            ));
+        }
+    }
+    Err("Tệp mẫu đơn phải là PDF, Word (.doc, .docx) hoặc OpenDocument (.odt).")
+}
+
+#[cfg(test)]
+mod form_file_tests {
+    use super::*;
+
+    #[test]
+    fn forms_are_known_by_their_content() {
+        assert_eq!(form_file_kind(b"%PDF-1.7 ...", "x.doc").unwrap().1, "pdf");
+        assert_eq!(
+            form_file_kind(b"PK\x03\x04....", "Mau 01.DOCX").unwrap().1,
+            "docx"
+        );
+        assert_eq!(
+            form_file_kind(b"PK\x03\x04....", "mau.odt").unwrap().1,
+            "odt"
+        );
+        assert!(form_file_kind(b"PK\x03\x04....", "mau.zip").is_err());
+        assert!(form_file_kind(b"<html>", "mau.pdf").is_err());
+        assert!(form_file_kind(b"", "mau.pdf").is_err());
+        assert!(form_file_kind(&vec![b'%'; FORM_MAX_BYTES + 1], "mau.pdf").is_err());
+    }
+}

@@ -483,3 +483,94 @@ mod tests {
         }
     }
 }
+
+/// Attaches a printable form to a procedure, checked by its content, with an
+/// audit entry, in one transaction.
+pub fn attach_form(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    procedure_id: i64,
+    title: &str,
+    file_name: &str,
+    bytes: &[u8],
+    now: NaiveDateTime,
+) -> Result<(), ActionError> {
+    use sha2::{Digest, Sha256};
+    let mut errors = FieldErrors::new();
+    let title = title.trim();
+    if title.is_empty() {
+        errors.add(
+            "title",
+            "Nhập tên mẫu, ví dụ “Mẫu số D04-THADS: Đơn yêu cầu thi hành án”.",
+        );
+    } else if title.chars().count() > 200 {
+        errors.add("title", "Tên mẫu không quá 200 ký tự.");
+    }
+    let kind = errors.check(
+        "file",
+        crate::domain::procedure::form_file_kind(bytes, file_name),
+    );
+    let Some((content_type, ext)) = kind.filter(|_| errors.is_empty()) else {
+        return Err(ActionError::Invalid(errors));
+    };
+    let hash = hex::encode(Sha256::digest(bytes));
+    // The stored name is built from the title's safe characters: the one
+    // sent by the browser is not trusted.
+    let stem: String = crate::domain::procedure::fold(title)
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
+        .collect::<String>()
+        .split('-')
+        .filter(|s| !s.is_empty())
+        .collect::<Vec<_>>()
+        .join("-");
+    let stem: String = stem.chars().take(60).collect();
+    let stored = format!("{}.{ext}", if stem.is_empty() { "mau" } else { &stem });
+    write_tx(conn, |conn| {
+        let p = Procedure::find(conn, procedure_id)?;
+        crate::db::procedures::ProcedureForm::insert(
+            conn,
+            p.id,
+            title,
+            &stored,
+            content_type,
+            &hash,
+            bytes,
+            now,
+        )?;
+        audit::record(
+            conn,
+            now,
+            &actor.username,
+            "procedure.form_attach",
+            &p.code,
+            &format!("{title} ({stored}, {} byte)", bytes.len()),
+        )?;
+        Ok(())
+    })
+}
+
+/// Removes a printable form, with an audit entry.
+pub fn remove_form(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    procedure_id: i64,
+    form_id: i64,
+    now: NaiveDateTime,
+) -> Result<bool, AppError> {
+    write_tx(conn, |conn| {
+        let p = Procedure::find(conn, procedure_id)?;
+        let removed = crate::db::procedures::ProcedureForm::delete(conn, p.id, form_id)? == 1;
+        if removed {
+            audit::record(
+                conn,
+                now,
+                &actor.username,
+                "procedure.form_remove",
+                &p.code,
+                &format!("mẫu số {form_id}"),
+            )?;
+        }
+        Ok(removed)
+    })
+}

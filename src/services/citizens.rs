@@ -91,7 +91,9 @@ pub fn public_status(conn: &mut DbConnection, d: Dossier) -> Result<PublicStatus
                 timeline.push(Step {
                     at: e.at,
                     label: match e.due_date {
-                        Some(old) => format!("Hẹn lại ngày trả kết quả (trước đó {})", format_date(old)),
+                        Some(old) => {
+                            format!("Hẹn lại ngày trả kết quả (trước đó {})", format_date(old))
+                        }
                         None => "Hẹn lại ngày trả kết quả".into(),
                     },
                 });
@@ -154,11 +156,7 @@ pub fn public_status(conn: &mut DbConnection, d: Dossier) -> Result<PublicStatus
         } else {
             None
         },
-        extension_reason: if d.extended {
-            d.extension_reason
-        } else {
-            None
-        },
+        extension_reason: if d.extended { d.extension_reason } else { None },
         timeline,
         missing,
         postal_return,
@@ -289,7 +287,10 @@ mod tests {
         );
         assert_eq!(
             lines,
-            ["Bản án (bản sao có chứng thực): 2 bản", "Đơn (bản chính): 1 bản"]
+            [
+                "Bản án (bản sao có chứng thực): 2 bản",
+                "Đơn (bản chính): 1 bản"
+            ]
         );
         assert!(missing_lines("not json").is_empty());
     }

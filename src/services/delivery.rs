@@ -9,14 +9,14 @@
 use std::time::Duration as StdDuration;
 
 use chrono::Duration;
-use lettre::message::header::ContentType;
+use lettre::message::header::{ContentTransferEncoding, ContentType};
 use lettre::message::Mailbox;
 use lettre::{Message, SmtpTransport, Transport};
 
 use crate::config::Config;
 use crate::db::outbox::{self, OutboxMessage, FAILED, PENDING, SENT, SKIPPED};
 use crate::db::{lookups, Db};
-use crate::domain::citizen::{backoff, LINK, MAX_ATTEMPTS};
+use crate::domain::citizen::{backoff, LINK};
 use crate::domain::time::now_utc;
 use crate::error::AppError;
 
@@ -46,6 +46,7 @@ pub struct Transports {
     sms: Option<SmsGateway>,
     public_url: String,
     backoff_seconds: i64,
+    max_attempts: i32,
 }
 
 /// What one try came to.
@@ -87,6 +88,7 @@ impl Transports {
             sms,
             public_url: config.public_url.clone(),
             backoff_seconds: d.backoff_seconds,
+            max_attempts: d.max_attempts,
         })
     }
 
@@ -122,6 +124,8 @@ impl Transports {
             .subject(m.subject.clone())
             .message_id(Some(format!("<{}@motcua>", m.message_id)))
             .header(ContentType::TEXT_PLAIN)
+            // Quoted-printable keeps the code and the link readable as sent.
+            .header(ContentTransferEncoding::QuotedPrintable)
             .body(self.text(m));
         let message = match message {
             Ok(msg) => msg,
@@ -189,7 +193,7 @@ pub fn deliver_due(db: &Db, t: &Transports, worker: &str) -> Result<usize, AppEr
         let (status, error, next) = match outcome {
             Outcome::Sent => (SENT, None, None),
             Outcome::Skipped(why) => (SKIPPED, Some(why), None),
-            Outcome::Failed(e) if m.attempts >= MAX_ATTEMPTS => (FAILED, Some(e), None),
+            Outcome::Failed(e) if m.attempts >= t.max_attempts => (FAILED, Some(e), None),
             Outcome::Failed(e) => (
                 PENDING,
                 Some(e),

@@ -4,10 +4,10 @@
 
 pub mod administration;
 pub mod calendar;
-pub mod citizens;
-pub mod delivery;
 pub mod catalog;
+pub mod citizens;
 pub mod dashboards;
+pub mod delivery;
 pub mod demo;
 pub mod dossiers;
 pub mod export;

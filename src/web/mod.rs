@@ -25,6 +25,7 @@ pub mod register;
 pub mod reports;
 pub mod returns;
 pub mod status;
+pub mod upload;
 pub mod work;
 
 use std::time::Instant;
@@ -42,6 +43,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .service(home::home)
         .service(catalog::list)
         .service(catalog::detail)
+        .service(catalog::form_file)
         .service(login::login_form)
         .service(login::login_submit)
         .service(login::logout)
@@ -103,7 +105,10 @@ async fn not_found(
         return Err(api::ApiError::not_found().into());
     }
     let front = state.front_door().await?;
-    let user = crate::auth::extract::session_user(&req).await.ok().flatten();
+    let user = crate::auth::extract::session_user(&req)
+        .await
+        .ok()
+        .flatten();
     Ok(html(
         actix_web::http::StatusCode::NOT_FOUND,
         &NotFoundPage {

@@ -16,7 +16,9 @@ use super::{client_address, html};
 use crate::auth::csrf::CsrfForm;
 use crate::auth::extract::session_user;
 use crate::db::dossiers::Dossier;
-use crate::domain::citizen::{parse_code, parse_verifier, NOT_FOUND, TOO_MANY_LOOKUPS, VERIFIER_RULE};
+use crate::domain::citizen::{
+    parse_code, parse_verifier, NOT_FOUND, TOO_MANY_LOOKUPS, VERIFIER_RULE,
+};
 use crate::domain::fields::FieldErrors;
 use crate::domain::time::{format_date, format_datetime, now_utc};
 use crate::error::AppError;
@@ -119,8 +121,15 @@ pub async fn lookup_submit(
     let verifier = errors.check("verifier", parse_verifier(&form.verifier));
     let typed = form.code.trim().chars().take(60).collect::<String>();
     let (Some(code), Some(verifier)) = (code, verifier) else {
-        return lookup_page(&req, &state, StatusCode::UNPROCESSABLE_ENTITY, typed, errors, None)
-            .await;
+        return lookup_page(
+            &req,
+            &state,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            typed,
+            errors,
+            None,
+        )
+        .await;
     };
     let address = client_address(&req, &state);
     let found = {
@@ -133,7 +142,15 @@ pub async fn lookup_submit(
     match found {
         Ok(d) => status_response(&req, &state, d).await,
         Err(Refusal::NotFound) => {
-            lookup_page(&req, &state, StatusCode::NOT_FOUND, code, errors, Some(NOT_FOUND)).await
+            lookup_page(
+                &req,
+                &state,
+                StatusCode::NOT_FOUND,
+                code,
+                errors,
+                Some(NOT_FOUND),
+            )
+            .await
         }
         Err(Refusal::TooMany) => {
             lookup_page(

@@ -15,6 +15,7 @@ mod browser_returns;
 mod calendar;
 mod calendar_upgrade;
 mod catalog;
+mod citizens;
 mod cli;
 mod dossiers_api;
 mod processing;

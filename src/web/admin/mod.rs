@@ -5,6 +5,7 @@ pub mod audit;
 pub mod calendar;
 pub mod offices;
 pub mod outbox;
+pub mod procedure_forms;
 pub mod procedures;
 pub mod users;
 
@@ -27,6 +28,9 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .service(procedures::create)
         .service(procedures::edit_form)
         .service(procedures::update)
+        .service(procedure_forms::show)
+        .service(procedure_forms::attach)
+        .service(procedure_forms::remove)
         .service(calendar::show)
         .service(calendar::put_day)
         .service(calendar::delete_day)

@@ -115,7 +115,11 @@ pub async fn list(
             created: format_datetime(m.created_at),
             code: code.unwrap_or_default(),
             event: News::parse(&m.event).map(News::label).unwrap_or(""),
-            channel: if m.channel == "email" { "Thư điện tử" } else { "SMS" },
+            channel: if m.channel == "email" {
+                "Thư điện tử"
+            } else {
+                "SMS"
+            },
             recipient: m.recipient,
             status: status_label(&m.status),
             retryable: m.status == FAILED || m.status == SKIPPED,
@@ -171,7 +175,11 @@ pub async fn retry(
         .run(move |conn| crate::services::notifications::retry(conn, &actor, id, now_utc()))
         .await?;
     if done {
-        push_flash(&session, "success", "Đã đưa thông báo vào hàng chờ gửi lại.");
+        push_flash(
+            &session,
+            "success",
+            "Đã đưa thông báo vào hàng chờ gửi lại.",
+        );
     } else {
         push_flash(
             &session,

@@ -143,7 +143,7 @@ fn reception_input(body: NewDossierBody) -> Result<ReceptionInput, FieldErrors> 
                 name: d.name,
                 form: d.form,
                 count: d.count.map(|c| c.to_string()).unwrap_or_default(),
-    })
+            })
             .collect(),
         sets: body.sets.map(|s| s.to_string()).unwrap_or_default(),
         return_method: body.return_method.unwrap_or_default(),
