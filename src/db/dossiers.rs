@@ -1012,6 +1012,7 @@ pub struct BulkDossier {
     pub withdrawn_at: Option<NaiveDateTime>,
     pub timeliness: Option<String>,
     pub closing_reason: Option<String>,
+    pub notify: bool,
 }
 
 /// One history line of a bulk load.

@@ -29,6 +29,18 @@ pub fn record(
     Ok(())
 }
 
+/// Serialises the counting of one key until the transaction ends, so that
+/// parallel lookups cannot all pass the same count (PostgreSQL; SQLite's
+/// write transaction already lets one in at a time).
+pub fn lock_key(conn: &mut DbConnection, key: &str) -> Result<(), AppError> {
+    if let DbConnection::Postgresql(c) = conn {
+        diesel::sql_query("SELECT pg_advisory_xact_lock(hashtext($1))")
+            .bind::<diesel::sql_types::Text, _>(format!("lookup:{key}"))
+            .execute(c)?;
+    }
+    Ok(())
+}
+
 /// Attempts of `kind` for `key` after `since`.
 pub fn count_since(
     conn: &mut DbConnection,

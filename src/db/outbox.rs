@@ -66,6 +66,20 @@ pub fn insert(conn: &mut DbConnection, new: &NewMessage<'_>) -> Result<(), AppEr
     Ok(())
 }
 
+/// Messages due at `now`: waiting, their time come, and not held by a live claim.
+#[diesel::dsl::auto_type(no_type_alias)]
+fn due(now: NaiveDateTime) -> _ {
+    let pending: &'static str = PENDING;
+    outbox::table
+        .filter(outbox::status.eq(pending))
+        .filter(outbox::next_attempt_at.le(now))
+        .filter(
+            outbox::claimed_until
+                .is_null()
+                .or(outbox::claimed_until.lt(now)),
+        )
+}
+
 /// Claims up to `limit` messages due at `now` for `worker` until `now +
 /// lease`, counting the try. A claim left by a worker that died expires with
 /// its lease, and the message is tried again with the same message id.
@@ -77,14 +91,7 @@ pub fn claim(
     limit: i64,
 ) -> Result<Vec<OutboxMessage>, AppError> {
     write_tx(conn, |conn| {
-        let due = outbox::table
-            .filter(outbox::status.eq(PENDING))
-            .filter(outbox::next_attempt_at.le(now))
-            .filter(
-                outbox::claimed_until
-                    .is_null()
-                    .or(outbox::claimed_until.lt(now)),
-            )
+        let due = due(now)
             .order(outbox::id.asc())
             .limit(limit)
             .select(outbox::id);
@@ -110,6 +117,30 @@ pub fn claim(
             .select(OutboxMessage::as_select())
             .load(conn)?)
     })
+}
+
+/// Whether any message is due (a read, before taking the write lock).
+pub fn has_due(conn: &mut DbConnection, now: NaiveDateTime) -> Result<bool, AppError> {
+    Ok(diesel::select(diesel::dsl::exists(due(now))).get_result(conn)?)
+}
+
+/// Extends `worker`'s claim on a message just before sending it; `false`
+/// when the claim was lost (it expired and another worker took it).
+pub fn renew(
+    conn: &mut DbConnection,
+    id: i64,
+    worker: &str,
+    until: NaiveDateTime,
+) -> Result<bool, AppError> {
+    let n = diesel::update(
+        outbox::table
+            .filter(outbox::id.eq(id))
+            .filter(outbox::claimed_by.eq(worker))
+            .filter(outbox::status.eq(PENDING)),
+    )
+    .set(outbox::claimed_until.eq(until))
+    .execute(conn)?;
+    Ok(n == 1)
 }
 
 /// Records the outcome of a try by the worker that holds the claim: `status`

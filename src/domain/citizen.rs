@@ -11,8 +11,8 @@ pub const LOOKUPS_PER_MINUTE: i64 = 30;
 pub const WRONG_VERIFIERS_PER_HOUR: i64 = 10;
 
 /// What a citizen is told when the limits are reached.
-pub const TOO_MANY_LOOKUPS: &str = "Bạn đã tra cứu quá nhiều lần trong thời gian ngắn. \
-     Xin thử lại sau ít phút, hoặc dùng đường dẫn trong mã QR trên giấy tiếp nhận.";
+pub const TOO_MANY_LOOKUPS: &str = "Ông/Bà đã tra cứu quá nhiều lần trong thời gian ngắn. \
+     Xin thử lại sau (chậm nhất 1 giờ), hoặc quét mã QR trên giấy tiếp nhận để xem ngay.";
 
 /// One message for an unknown code and a wrong verifier, so neither tells
 /// which codes exist.
@@ -24,10 +24,10 @@ pub const NOT_FOUND: &str = "Không tìm thấy hồ sơ với mã và bốn ch�
 pub const VERIFIER_RULE: &str =
     "Nhập mã hồ sơ và 4 chữ số cuối của số điện thoại hoặc số CCCD đã khai khi nộp.";
 
-/// A dossier or submission code as typed: trimmed, upper case, at most 40
-/// characters of letters, digits, dots and dashes.
+/// A dossier or submission code as typed: trimmed, at most 40 characters of
+/// letters, digits, dots and dashes (the lookup also tries it in upper case).
 pub fn parse_code(raw: &str) -> Result<String, &'static str> {
-    let s = raw.trim().to_uppercase();
+    let s = raw.trim().to_string();
     if s.is_empty() {
         return Err("Nhập mã hồ sơ in trên giấy tiếp nhận.");
     }
@@ -66,6 +66,51 @@ pub fn verifier_matches(phone: &str, id_number: Option<&str>, verifier: &str) ->
         .and_then(last_four_digits)
         .is_some_and(|d| same(&d, verifier));
     by_phone | by_id
+}
+
+/// The key an address is counted under: an IPv4 address as it is, an IPv6
+/// address by its /64 network (one subscriber's whole block).
+pub fn address_key(address: &str) -> String {
+    match address.parse::<std::net::IpAddr>() {
+        Ok(std::net::IpAddr::V6(v6)) if v6.to_ipv4_mapped().is_none() => {
+            let s = v6.segments();
+            format!("{:x}:{:x}:{:x}:{:x}::/64", s[0], s[1], s[2], s[3])
+        }
+        Ok(std::net::IpAddr::V6(v6)) => v6
+            .to_ipv4_mapped()
+            .map(|v4| v4.to_string())
+            .unwrap_or_default(),
+        _ => address.to_string(),
+    }
+}
+
+/// Fills `{name}` placeholders of `template` in one pass: a value that
+/// itself holds `{…}` is never filled again.
+pub fn fill_template(template: &str, values: &[(&str, String)]) -> String {
+    let mut out = String::with_capacity(template.len() + 200);
+    let mut rest = template;
+    while let Some(start) = rest.find('{') {
+        out.push_str(&rest[..start]);
+        let after = &rest[start + 1..];
+        match after.find('}').and_then(|end| {
+            let name = &after[..end];
+            values
+                .iter()
+                .find(|(n, _)| *n == name)
+                .map(|(_, v)| (end, v))
+        }) {
+            Some((end, v)) => {
+                out.push_str(v);
+                rest = &after[end + 1..];
+            }
+            None => {
+                out.push('{');
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
 }
 
 /// Compares without stopping at the first difference.
@@ -313,10 +358,10 @@ mod tests {
     }
 
     #[test]
-    fn codes_are_trimmed_and_upper_cased() {
+    fn codes_are_trimmed() {
         assert_eq!(
             parse_code(" 000.00.00.h00-261201-0001 ").unwrap(),
-            "000.00.00.H00-261201-0001"
+            "000.00.00.h00-261201-0001"
         );
         assert!(parse_code("").is_err());
         assert!(parse_code("a b").is_err());
@@ -360,6 +405,32 @@ mod tests {
         let s = sms(News::DateMoved, &f);
         assert!(s.contains("chuyển từ 08/12/2026 sang 10/12/2026"));
         assert!(s.ends_with(LINK));
+    }
+
+    #[test]
+    fn templates_are_filled_once() {
+        let t = r#"{"to":"{phone}","msg":"{message}","k":"{key}","x":"{unknown}"}"#;
+        let out = fill_template(
+            t,
+            &[
+                ("phone", "0912".into()),
+                ("message", "mã {key}".into()),
+                ("key", "K".into()),
+            ],
+        );
+        assert_eq!(
+            out,
+            r#"{"to":"0912","msg":"mã {key}","k":"K","x":"{unknown}"}"#
+        );
+    }
+
+    #[test]
+    fn ipv6_addresses_count_by_their_network() {
+        assert_eq!(address_key("2001:db8:1:2:3:4:5:6"), "2001:db8:1:2::/64");
+        assert_eq!(address_key("2001:db8:1:2:ffff::1"), "2001:db8:1:2::/64");
+        assert_eq!(address_key("127.0.0.1"), "127.0.0.1");
+        assert_eq!(address_key("::ffff:10.0.0.1"), "10.0.0.1");
+        assert_eq!(address_key("unknown"), "unknown");
     }
 
     #[test]

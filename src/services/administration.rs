@@ -359,6 +359,7 @@ pub fn create_office(
     })
 }
 
+#[allow(clippy::too_many_arguments)]
 pub fn update_office(
     conn: &mut DbConnection,
     actor: &Actor,

@@ -430,60 +430,6 @@ pub fn save(
     })
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn dates_parse_in_vietnamese_order() {
-        assert_eq!(
-            parse_date("01/07/2026"),
-            NaiveDate::from_ymd_opt(2026, 7, 1)
-        );
-        assert_eq!(
-            parse_date("2026-07-01"),
-            NaiveDate::from_ymd_opt(2026, 7, 1)
-        );
-        assert_eq!(parse_date("31/02/2026"), None);
-    }
-
-    #[test]
-    fn the_seed_parses() {
-        let file: SeedFile = serde_json::from_str(SEED).expect("seed parses");
-        assert!(file
-            .procedures
-            .iter()
-            .any(|p| p.code == "THADS-XNKQ" && !p.history.is_empty()));
-    }
-
-    #[test]
-    fn check_reports_every_problem_at_once() {
-        let input = ProcedureInput {
-            working_days: "-1".into(),
-            ..Default::default()
-        };
-        let e = check(
-            &input,
-            NaiveDate::from_ymd_opt(2026, 1, 1).unwrap_or_default(),
-        )
-        .err()
-        .expect("invalid");
-        for f in [
-            "name",
-            "field",
-            "result",
-            "fee",
-            "source",
-            "channels",
-            "return_methods",
-            "working_days",
-            "doc_name_0",
-        ] {
-            assert!(e.get(f).is_some(), "{f}");
-        }
-    }
-}
-
 /// Attaches a printable form to a procedure, checked by its content, with an
 /// audit entry, in one transaction.
 pub fn attach_form(
@@ -573,4 +519,58 @@ pub fn remove_form(
         }
         Ok(removed)
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_parse_in_vietnamese_order() {
+        assert_eq!(
+            parse_date("01/07/2026"),
+            NaiveDate::from_ymd_opt(2026, 7, 1)
+        );
+        assert_eq!(
+            parse_date("2026-07-01"),
+            NaiveDate::from_ymd_opt(2026, 7, 1)
+        );
+        assert_eq!(parse_date("31/02/2026"), None);
+    }
+
+    #[test]
+    fn the_seed_parses() {
+        let file: SeedFile = serde_json::from_str(SEED).expect("seed parses");
+        assert!(file
+            .procedures
+            .iter()
+            .any(|p| p.code == "THADS-XNKQ" && !p.history.is_empty()));
+    }
+
+    #[test]
+    fn check_reports_every_problem_at_once() {
+        let input = ProcedureInput {
+            working_days: "-1".into(),
+            ..Default::default()
+        };
+        let e = check(
+            &input,
+            NaiveDate::from_ymd_opt(2026, 1, 1).unwrap_or_default(),
+        )
+        .err()
+        .expect("invalid");
+        for f in [
+            "name",
+            "field",
+            "result",
+            "fee",
+            "source",
+            "channels",
+            "return_methods",
+            "working_days",
+            "doc_name_0",
+        ] {
+            assert!(e.get(f).is_some(), "{f}");
+        }
+    }
 }

@@ -125,7 +125,12 @@ pub fn public_status(conn: &mut DbConnection, d: Dossier) -> Result<PublicStatus
             continue;
         }
         timeline.push(Step {
-            at: e.at,
+            // A reception entered later is dated when the citizen handed it in.
+            at: if e.action == "receive" {
+                d.received_at
+            } else {
+                e.at
+            },
             label: to.label().to_string(),
         });
     }
@@ -256,20 +261,40 @@ pub fn lookup(
     address: &str,
     now: NaiveDateTime,
 ) -> Result<Result<Dossier, Refusal>, AppError> {
+    let address = &crate::domain::citizen::address_key(address);
     write_tx(conn, |conn| {
+        // Now and then, forget what no longer counts (any instance may).
+        if rand::random::<u8>() == 0 {
+            lookups::purge(conn, now)?;
+        }
+        lookups::lock_key(conn, address)?;
         let recent = lookups::count_since(conn, BY_ADDRESS, address, now - Duration::minutes(1))?;
         if recent >= LOOKUPS_PER_MINUTE {
             return Ok(Err(Refusal::TooMany));
         }
         lookups::record(conn, BY_ADDRESS, address, now)?;
-        let misses = lookups::count_since(conn, WRONG, code, now - Duration::hours(1))?;
+        let found = match Dossier::find_by_code(conn, code)? {
+            Some(d) => Some(d),
+            None if code != code.to_uppercase() => {
+                Dossier::find_by_code(conn, &code.to_uppercase())?
+            }
+            None => None,
+        };
+        // Misses count against the code as stored (or as typed, upper case,
+        // when there is none), however it was typed.
+        let key = found
+            .as_ref()
+            .map(|d| d.code.clone())
+            .unwrap_or_else(|| code.to_uppercase());
+        lookups::lock_key(conn, &key)?;
+        let misses = lookups::count_since(conn, WRONG, &key, now - Duration::hours(1))?;
         if misses >= WRONG_VERIFIERS_PER_HOUR {
             return Ok(Err(Refusal::TooMany));
         }
-        match Dossier::find_by_code(conn, code)? {
+        match found {
             Some(d) if verifier_matches(&d.phone, d.id_number.as_deref(), verifier) => Ok(Ok(d)),
             _ => {
-                lookups::record(conn, WRONG, code, now)?;
+                lookups::record(conn, WRONG, &key, now)?;
                 Ok(Err(Refusal::NotFound))
             }
         }

@@ -16,7 +16,7 @@ use lettre::{Message, SmtpTransport, Transport};
 use crate::config::Config;
 use crate::db::outbox::{self, OutboxMessage, FAILED, PENDING, SENT, SKIPPED};
 use crate::db::{lookups, Db};
-use crate::domain::citizen::{backoff, LINK};
+use crate::domain::citizen::{backoff, fill_template, LINK};
 use crate::domain::time::now_utc;
 use crate::error::AppError;
 
@@ -56,6 +56,8 @@ pub enum Outcome {
     /// Not sendable here (channel not configured): kept for a retry later.
     Skipped(String),
     Failed(String),
+    /// Failed for good (a malformed address): not tried again.
+    Refused(String),
 }
 
 impl Transports {
@@ -109,14 +111,14 @@ impl Transports {
                 Some(gateway) => self.send_sms(gateway, m),
                 None => Outcome::Skipped("Chưa cấu hình cổng SMS (MOTCUA_SMS_URL).".into()),
             },
-            other => Outcome::Failed(format!("Kênh gửi không rõ: {other}")),
+            other => Outcome::Refused(format!("Kênh gửi không rõ: {other}")),
         }
     }
 
     fn send_email(&self, mailer: &Mailer, m: &OutboxMessage) -> Outcome {
         let to: Mailbox = match m.recipient.parse() {
             Ok(to) => to,
-            Err(e) => return Outcome::Failed(format!("Địa chỉ nhận không hợp lệ: {e}")),
+            Err(e) => return Outcome::Refused(format!("Địa chỉ nhận không hợp lệ: {e}")),
         };
         let message = Message::builder()
             .from(mailer.from.clone())
@@ -147,12 +149,15 @@ impl Transports {
                 crate::error::urlencode(v)
             }
         };
-        let body = gateway
-            .body
-            .replace("{phone}", &escape(&m.recipient))
-            .replace("{message}", &escape(&self.text(m)))
-            .replace("{id}", &escape(&m.message_id))
-            .replace("{key}", &escape(&gateway.key));
+        let body = fill_template(
+            &gateway.body,
+            &[
+                ("phone", escape(&m.recipient)),
+                ("message", escape(&self.text(m))),
+                ("id", escape(&m.message_id)),
+                ("key", escape(&gateway.key)),
+            ],
+        );
         match gateway
             .agent
             .post(&gateway.url)
@@ -179,6 +184,9 @@ impl Transports {
 pub fn deliver_due(db: &Db, t: &Transports, worker: &str) -> Result<usize, AppError> {
     let batch = {
         let mut conn = db.get()?;
+        if !outbox::has_due(&mut conn, now_utc())? {
+            return Ok(0);
+        }
         outbox::claim(
             &mut conn,
             worker,
@@ -188,12 +196,23 @@ pub fn deliver_due(db: &Db, t: &Transports, worker: &str) -> Result<usize, AppEr
         )?
     };
     for m in &batch {
+        // Each send may take a while (a slow relay): the claim is renewed
+        // before it, and a message whose claim was lost is left to its new
+        // holder.
+        {
+            let mut conn = db.get()?;
+            let until = now_utc() + Duration::minutes(LEASE_MINUTES);
+            if !outbox::renew(&mut conn, m.id, worker, until)? {
+                continue;
+            }
+        }
         let outcome = t.send(m);
         let now = now_utc();
         let (status, error, next) = match outcome {
             Outcome::Sent => (SENT, None, None),
             Outcome::Skipped(why) => (SKIPPED, Some(why), None),
             Outcome::Failed(e) if m.attempts >= t.max_attempts => (FAILED, Some(e), None),
+            Outcome::Refused(e) => (FAILED, Some(e), None),
             Outcome::Failed(e) => (
                 PENDING,
                 Some(e),
@@ -210,7 +229,9 @@ pub fn deliver_due(db: &Db, t: &Transports, worker: &str) -> Result<usize, AppEr
             );
         }
         let mut conn = db.get()?;
-        outbox::finish(&mut conn, m.id, worker, status, error.as_deref(), next, now)?;
+        if !outbox::finish(&mut conn, m.id, worker, status, error.as_deref(), next, now)? {
+            tracing::warn!(message_id = %m.message_id, "outbox claim lost before the outcome was recorded");
+        }
     }
     Ok(batch.len())
 }

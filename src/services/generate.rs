@@ -613,6 +613,8 @@ fn plan(
             withdrawn_at,
             timeliness,
             closing_reason,
+            // Invented applicants with real-looking phones: never contacted.
+            notify: false,
         },
         events,
         deadlines: std::iter::once(BulkDeadline {

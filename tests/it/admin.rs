@@ -133,7 +133,7 @@ async fn role_change_and_deactivation_take_effect_at_once(app: TestApp) {
         .await;
     assert_eq!(r.status().as_u16(), 303);
     assert_eq!(
-        leader.get("/").await.status().as_u16(),
+        leader.get("/account/password").await.status().as_u16(),
         303,
         "session ended"
     );
@@ -164,7 +164,7 @@ async fn role_change_and_deactivation_take_effect_at_once(app: TestApp) {
         )
         .await;
     assert_eq!(r.status().as_u16(), 303);
-    assert_eq!(leader.get("/").await.status().as_u16(), 303);
+    assert_eq!(leader.get("/account/password").await.status().as_u16(), 303);
     assert_eq!(
         leader
             .login("lanhdao1", "lanh-dao-2026")
@@ -214,7 +214,7 @@ async fn password_reset_forces_a_new_password(app: TestApp) {
         .await;
     assert_eq!(r.status().as_u16(), 303);
     assert_eq!(
-        sup.get("/").await.status().as_u16(),
+        sup.get("/account/password").await.status().as_u16(),
         303,
         "open session ended"
     );
@@ -430,7 +430,11 @@ async fn staff_change_their_own_password(app: TestApp) {
     assert_eq!(status, 200, "this session goes on");
     assert!(home.contains("Đã đổi mật khẩu."));
     assert_eq!(
-        other_device.get("/").await.status().as_u16(),
+        other_device
+            .get("/account/password")
+            .await
+            .status()
+            .as_u16(),
         303,
         "other sessions end"
     );

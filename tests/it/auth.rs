@@ -15,9 +15,16 @@ on_both_backends!(
 );
 
 async fn login_succeeds_and_shows_the_home_page(app: TestApp) {
-    let r = app.get("/").await;
+    // Not signed in: `/` is the citizens' front door, staff pages send to the login.
+    let (status, front) = app.get_text("/").await;
+    assert_eq!(status, 200);
+    assert!(
+        front.contains("href=\"/login\""),
+        "the front door links to the staff login"
+    );
+    let r = app.get("/ho-so").await;
     assert_eq!(r.status().as_u16(), 303);
-    assert_eq!(r.headers()["location"], "/login?next=%2F");
+    assert_eq!(r.headers()["location"], "/login?next=%2Fho-so");
 
     let r = app.login("admin", ADMIN_PASSWORD).await;
     assert_eq!(r.status().as_u16(), 303);
@@ -55,7 +62,7 @@ async fn wrong_password_and_unknown_user_get_the_same_message(app: TestApp) {
         .contains("Nhập tên đăng nhập và mật khẩu."));
 
     // Still not logged in.
-    assert_eq!(app.get("/").await.status().as_u16(), 303);
+    assert_eq!(app.get("/account/password").await.status().as_u16(), 303);
 }
 
 async fn logout_ends_the_session_even_for_a_copied_cookie(app: TestApp) {
@@ -82,14 +89,14 @@ async fn logout_ends_the_session_even_for_a_copied_cookie(app: TestApp) {
     assert_eq!(r.headers()["location"], "/login?logged_out=1");
     let (_, body) = app.get_text("/login?logged_out=1").await;
     assert!(body.contains("Bạn đã đăng xuất."));
-    assert_eq!(app.get("/").await.status().as_u16(), 303);
+    assert_eq!(app.get("/account/password").await.status().as_u16(), 303);
 
     let replay = reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
         .build()
         .expect("client");
     let r = replay
-        .get(app.url("/"))
+        .get(app.url("/account/password"))
         .header("cookie", stolen)
         .send()
         .await

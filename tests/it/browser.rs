@@ -90,6 +90,23 @@ impl Browser {
         panic!("cannot start a WebDriver session: {last_error}");
     }
 
+    /// Fails when the page scrolls sideways (on a phone-sized window).
+    pub async fn assert_fits_width(&self) {
+        let fits = self
+            .client
+            .execute(
+                "return document.documentElement.scrollWidth <= window.innerWidth",
+                vec![],
+            )
+            .await
+            .expect("js");
+        assert_eq!(
+            fits,
+            serde_json::json!(true),
+            "no horizontal scrolling on a phone"
+        );
+    }
+
     /// Saves a PNG of the current page as `target/screenshots/<name>.png`.
     pub async fn screenshot(&self, name: &str) -> std::path::PathBuf {
         let png = self.client.screenshot().await.expect("screenshot");
@@ -159,8 +176,18 @@ async fn staff_log_in_and_see_the_home_page() {
         return;
     };
     let app = spawn_app(Backend::Sqlite).await.expect("app");
+    // The front door's staff link leads to the login page, focus in the
+    // username field.
     browser.client.goto(&app.url("/")).await.expect("goto");
-    // Sent to the login page, focus in the username field.
+    browser
+        .client
+        .find(Locator::Css(".front-staff a[href='/login']"))
+        .await
+        .expect("staff link")
+        .click()
+        .await
+        .expect("click");
+    browser.wait_for_path("/login").await;
     let url = browser.client.current_url().await.expect("url");
     assert!(url.path().starts_with("/login"), "{url}");
     let focused = browser
@@ -356,19 +383,7 @@ async fn the_calendar_page_shows_a_year_and_the_catalog_fits_a_phone() {
         "{list}"
     );
     assert!(!list.contains("Thủ tục yêu cầu thi hành án"));
-    let overflow = browser
-        .client
-        .execute(
-            "return document.documentElement.scrollWidth <= window.innerWidth",
-            vec![],
-        )
-        .await
-        .expect("js");
-    assert_eq!(
-        overflow,
-        serde_json::json!(true),
-        "no horizontal scrolling on a phone"
-    );
+    browser.assert_fits_width().await;
     browser.screenshot("public-catalog-phone").await;
     browser.client.clone().close().await.expect("close");
 }

@@ -36,7 +36,7 @@ fn assert_no_personal_data(text: &str) {
 }
 
 /// The administrator gives the seeded office its public contacts.
-async fn set_contacts(app: &TestApp) {
+pub async fn set_contacts(app: &TestApp) {
     let (_, page) = app.get_text("/admin/offices/1").await;
     let name_start = page
         .find("id=\"name\" name=\"name\" type=\"text\" value=\"")
