@@ -72,6 +72,9 @@ pub struct Delivery {
     pub sms_content_type: String,
     /// `MOTCUA_SMS_KEY`: the provider's key, put in `{key}` (never logged).
     pub sms_key: String,
+    /// `MOTCUA_SMS_SUCCESS`: text a successful answer contains (gateways that
+    /// answer 200 with an error code in the body); unset, any 2xx is success.
+    pub sms_success: Option<String>,
 }
 
 pub const DEFAULT_SMS_BODY: &str =
@@ -90,6 +93,7 @@ impl Default for Delivery {
             sms_body: DEFAULT_SMS_BODY.into(),
             sms_content_type: "application/json".into(),
             sms_key: String::new(),
+            sms_success: None,
         }
     }
 }
@@ -139,6 +143,7 @@ impl Delivery {
             sms_body: var("MOTCUA_SMS_BODY").unwrap_or(d.sms_body),
             sms_content_type: var("MOTCUA_SMS_CONTENT_TYPE").unwrap_or(d.sms_content_type),
             sms_key: var("MOTCUA_SMS_KEY").unwrap_or_default(),
+            sms_success: var("MOTCUA_SMS_SUCCESS"),
         })
     }
 }

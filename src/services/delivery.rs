@@ -38,6 +38,7 @@ struct SmsGateway {
     body: String,
     content_type: String,
     key: String,
+    success: Option<String>,
 }
 
 /// The ways out, as configured.
@@ -84,6 +85,7 @@ impl Transports {
             body: d.sms_body.clone(),
             content_type: d.sms_content_type.clone(),
             key: d.sms_key.clone(),
+            success: d.sms_success.clone(),
         });
         Ok(Transports {
             email,
@@ -165,7 +167,18 @@ impl Transports {
             .set("Idempotency-Key", &m.message_id)
             .send_string(&body)
         {
-            Ok(_) => Outcome::Sent,
+            Ok(resp) => match &gateway.success {
+                None => Outcome::Sent,
+                Some(expected) => {
+                    let text = resp.into_string().unwrap_or_default();
+                    if text.contains(expected.as_str()) {
+                        Outcome::Sent
+                    } else {
+                        let shown: String = text.chars().take(300).collect();
+                        Outcome::Failed(format!("Cổng SMS không xác nhận đã gửi: {shown}"))
+                    }
+                }
+            },
             Err(ureq::Error::Status(code, resp)) => {
                 let text: String = resp
                     .into_string()

@@ -31,6 +31,8 @@ pub struct DossierDetail {
     pub deadlines: Vec<DeadlineRecord>,
     pub assignee: Option<String>,
     pub received_by: User,
+    /// The news sent (or waiting) to the applicant.
+    pub messages: Vec<crate::db::outbox::OutboxMessage>,
 }
 
 impl DossierDetail {
@@ -68,6 +70,7 @@ pub fn load(conn: &mut DbConnection, dossier: Dossier) -> Result<DossierDetail, 
     let deadlines = Dossier::deadlines(conn, dossier.id)?;
     let assignee = dossier.assignee_username(conn)?;
     let received_by = User::find(conn, dossier.received_by)?;
+    let messages = crate::db::outbox::of_dossier(conn, dossier.id)?;
     Ok(DossierDetail {
         dossier,
         procedure,
@@ -78,6 +81,7 @@ pub fn load(conn: &mut DbConnection, dossier: Dossier) -> Result<DossierDetail, 
         deadlines,
         assignee,
         received_by,
+        messages,
     })
 }
 

@@ -44,6 +44,15 @@ pub struct DeadlineView {
     pub skipped: Vec<SkippedView>,
 }
 
+/// One message to the applicant, as the dossier page lists it.
+pub struct MessageView {
+    pub at: String,
+    pub event: &'static str,
+    pub channel: &'static str,
+    pub status: &'static str,
+    pub error: String,
+}
+
 pub struct DossierView {
     pub code: String,
     pub status: &'static str,
@@ -91,6 +100,9 @@ pub struct DossierView {
     pub lookup_url: String,
     pub events: Vec<EventView>,
     pub deadlines: Vec<DeadlineView>,
+    /// The news sent to the applicant, and whether the applicant declined it.
+    pub messages: Vec<MessageView>,
+    pub notify: bool,
     /// "Đồng ý (cấp kết quả)" or "Từ chối", once decided.
     pub outcome: String,
     pub decided_at: String,
@@ -260,6 +272,24 @@ impl DossierView {
             received_by: d.received_by.full_name.clone(),
             assignee: d.assignee.clone().unwrap_or_default(),
             lookup_url,
+            messages: d
+                .messages
+                .iter()
+                .map(|m| MessageView {
+                    at: format_datetime(m.sent_at.unwrap_or(m.created_at)),
+                    event: crate::domain::citizen::News::parse(&m.event)
+                        .map(|n| n.label())
+                        .unwrap_or(""),
+                    channel: if m.channel == "email" {
+                        "Thư điện tử"
+                    } else {
+                        "SMS"
+                    },
+                    status: super::admin::outbox::status_label(&m.status),
+                    error: m.last_error.clone().unwrap_or_default(),
+                })
+                .collect(),
+            notify: x.notify,
             events: d
                 .events
                 .iter()

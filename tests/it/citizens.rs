@@ -300,6 +300,14 @@ async fn the_front_door_and_the_lookup_show_status_without_personal_data(app: Te
         "short address printed"
     );
     assert!(receipt.contains("4 chữ số cuối của số điện thoại hoặc số CCCD"));
+    // The dossier page tells the clerk what the applicant was sent.
+    let (_, page) = clerk.get_text(&format!("/ho-so/{code}")).await;
+    let news = &page[page.find("id=\"h-news\"").expect("news section")..];
+    assert!(
+        news.contains("Tiếp nhận hồ sơ") && news.contains("Chờ gửi"),
+        "{news}"
+    );
+    assert!(news.contains("Yêu cầu bổ sung") && news.contains("Xin lỗi, hẹn lại ngày trả"));
 }
 
 async fn lookups_are_limited_per_code_and_per_address(app: TestApp) {
@@ -480,6 +488,7 @@ fn delivery(smtp: u16, sms: Option<u16>) -> motcua::config::Delivery {
         mail_from: "Một Cửa <motcua@thads.example.vn>".into(),
         sms_url: sms.map(|p| format!("http://127.0.0.1:{p}/send")),
         sms_key: "khoa-bi-mat".into(),
+        sms_success: Some("\"code\":0".into()),
         ..motcua::config::Delivery::default()
     }
 }
