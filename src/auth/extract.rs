@@ -77,13 +77,9 @@ pub async fn session_user(req: &HttpRequest) -> Result<Option<CurrentUser>, AppE
     let st = state(req)?;
     let now = chrono::Utc::now().timestamp();
     if now - login.seen > st.config.session_idle_seconds {
-        session::logout(&session);
+        session::end_login(&session);
         return Err(AppError::LoginRequired {
-            next: req
-                .uri()
-                .path_and_query()
-                .map(|p| p.to_string())
-                .unwrap_or_default(),
+            next: return_path(req),
             expired: true,
         });
     }
@@ -110,7 +106,7 @@ pub async fn session_user(req: &HttpRequest) -> Result<Option<CurrentUser>, AppE
         }
         None => {
             // Deactivated, password reset, or role changed: the session ends at once.
-            session::logout(&session);
+            session::end_login(&session);
             Ok(None)
         }
     }
@@ -123,11 +119,7 @@ impl<R: RoleSet + 'static> FromRequest for Staff<R> {
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
         let req = req.clone();
         Box::pin(async move {
-            let next = req
-                .uri()
-                .path_and_query()
-                .map(|p| p.to_string())
-                .unwrap_or_else(|| "/".into());
+            let next = return_path(&req);
             let Some(user) = session_user(&req).await? else {
                 return Err(AppError::LoginRequired {
                     next,
@@ -147,6 +139,35 @@ impl<R: RoleSet + 'static> FromRequest for Staff<R> {
             })
         })
     }
+}
+
+/// Where to come back after signing in: the page itself, or for a form
+/// posted after the session ended, the page the form was on (its `Referer`,
+/// when it is this site's), whose typed values the page's script restores.
+fn return_path(req: &HttpRequest) -> String {
+    let own = req
+        .uri()
+        .path_and_query()
+        .map(|p| p.to_string())
+        .unwrap_or_else(|| "/".into());
+    if req.method() == actix_web::http::Method::GET {
+        return own;
+    }
+    let host = req.connection_info().host().to_string();
+    req.headers()
+        .get(actix_web::http::header::REFERER)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|r| url_path_on(r, &host))
+        .unwrap_or(own)
+}
+
+/// The path and query of `url` when it points at `host`.
+fn url_path_on(url: &str, host: &str) -> Option<String> {
+    let rest = url
+        .strip_prefix("http://")
+        .or_else(|| url.strip_prefix("https://"))?;
+    let (h, path) = rest.split_at(rest.find('/')?);
+    (h == host && path.starts_with('/') && !path.starts_with("//")).then(|| path.to_string())
 }
 
 /// SHA-256 of an API token, as stored.

@@ -67,6 +67,14 @@ pub fn logout(session: &Session) {
     session.purge();
 }
 
+/// Ends a login that ran out (idle too long, or its user changed) and starts
+/// a fresh session, so that the login page this leads to can still set its
+/// CSRF token (`purge` would drop it, and the next sign-in would be refused).
+pub fn end_login(session: &Session) {
+    session.clear();
+    session.renew();
+}
+
 /// A flash message's longest text in bytes: the session lives in a cookie
 /// (4 KB, encrypted and base64-encoded), which 3 such messages leave room in.
 const FLASH_MAX_BYTES: usize = 600;

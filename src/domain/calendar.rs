@@ -49,9 +49,9 @@ impl CalendarSettings {
             return Err("Chọn ít nhất một ngày làm việc trong tuần.");
         }
         let opens = NaiveTime::parse_from_str(opens.trim(), "%H:%M")
-            .map_err(|_| "Giờ bắt đầu làm việc phải có dạng HH:MM.")?;
+            .map_err(|_| "Giờ bắt đầu làm việc phải có dạng giờ:phút, ví dụ 07:30.")?;
         let closes = NaiveTime::parse_from_str(closes.trim(), "%H:%M")
-            .map_err(|_| "Giờ kết thúc làm việc phải có dạng HH:MM.")?;
+            .map_err(|_| "Giờ kết thúc làm việc phải có dạng giờ:phút, ví dụ 07:30.")?;
         if opens >= closes {
             return Err("Giờ kết thúc làm việc phải sau giờ bắt đầu.");
         }

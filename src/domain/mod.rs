@@ -1,6 +1,7 @@
 //! Plain Rust business types and rules: no web, no SQL.
 
 pub mod applicant;
+pub mod audit;
 pub mod calendar;
 pub mod citizen;
 pub mod day;

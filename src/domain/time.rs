@@ -20,9 +20,9 @@ pub fn format_date(d: NaiveDate) -> String {
     d.format("%d/%m/%Y").to_string()
 }
 
-/// `HH:MM dd/mm/yyyy` in Vietnam's time.
+/// `dd/mm/yyyy HH:MM` in Vietnam's time: the date first, as lists read.
 pub fn format_datetime(utc: NaiveDateTime) -> String {
-    to_local(utc).format("%H:%M %d/%m/%Y").to_string()
+    to_local(utc).format("%d/%m/%Y %H:%M").to_string()
 }
 
 /// RFC 3339 with the +07:00 offset, as the API answers.
@@ -95,11 +95,11 @@ mod tests {
         let utc = NaiveDate::from_ymd_opt(2026, 2, 10)
             .and_then(|d| d.and_hms_opt(2, 30, 0))
             .expect("valid");
-        assert_eq!(format_datetime(utc), "09:30 10/02/2026");
+        assert_eq!(format_datetime(utc), "10/02/2026 09:30");
         assert_eq!(rfc3339(utc), "2026-02-10T09:30:00+07:00");
         let late = NaiveDate::from_ymd_opt(2026, 2, 10)
             .and_then(|d| d.and_hms_opt(18, 0, 0))
             .expect("valid");
-        assert_eq!(format_datetime(late), "01:00 11/02/2026");
+        assert_eq!(format_datetime(late), "11/02/2026 01:00");
     }
 }

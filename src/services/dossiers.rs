@@ -29,7 +29,10 @@ pub struct DossierDetail {
     pub documents: Vec<DossierDocument>,
     pub events: Vec<DossierEvent>,
     pub deadlines: Vec<DeadlineRecord>,
+    /// The assigned officer's username (the API's `assignee`).
     pub assignee: Option<String>,
+    /// The assigned officer's full name (the pages).
+    pub assignee_name: Option<String>,
     pub received_by: User,
     /// The news sent (or waiting) to the applicant.
     pub messages: Vec<crate::db::outbox::OutboxMessage>,
@@ -69,6 +72,10 @@ pub fn load(conn: &mut DbConnection, dossier: Dossier) -> Result<DossierDetail, 
     let events = Dossier::events(conn, dossier.id)?;
     let deadlines = Dossier::deadlines(conn, dossier.id)?;
     let assignee = dossier.assignee_username(conn)?;
+    let assignee_name = match dossier.assignee_id {
+        Some(uid) => Some(User::find(conn, uid)?.full_name),
+        None => None,
+    };
     let received_by = User::find(conn, dossier.received_by)?;
     let messages = crate::db::outbox::of_dossier(conn, dossier.id)?;
     Ok(DossierDetail {
@@ -80,6 +87,7 @@ pub fn load(conn: &mut DbConnection, dossier: Dossier) -> Result<DossierDetail, 
         events,
         deadlines,
         assignee,
+        assignee_name,
         received_by,
         messages,
     })

@@ -620,7 +620,7 @@ pub fn act(
                 if let Some(r) = cal.day_off_reason(*new_due) {
                     return Err(invalid(
                         "new_due_date",
-                        format!("Ngày hẹn mới rơi vào ngày nghỉ ({r})."),
+                        format!("Ngày hẹn mới rơi vào ngày nghỉ: {r}. Chọn một ngày làm việc."),
                     ));
                 }
                 let last = previous_working_day(cal, due);

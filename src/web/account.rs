@@ -116,3 +116,10 @@ pub async fn password_submit(
         Err(ActionError::Failed(e)) => Err(e),
     }
 }
+
+/// Keeps an idle session alive while its user is typing in a form (the
+/// page's script calls it; the extractor records the activity).
+#[get("/phien/gia-han")]
+pub async fn keep_alive(_staff: Staff<AnyStaff>) -> HttpResponse {
+    HttpResponse::NoContent().finish()
+}

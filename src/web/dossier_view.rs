@@ -270,7 +270,7 @@ impl DossierView {
             fee_receipt: x.fee_receipt.clone().unwrap_or_default(),
             note: x.note.clone(),
             received_by: d.received_by.full_name.clone(),
-            assignee: d.assignee.clone().unwrap_or_default(),
+            assignee: d.assignee_name.clone().unwrap_or_default(),
             lookup_url,
             messages: d
                 .messages

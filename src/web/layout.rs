@@ -130,6 +130,9 @@ pub struct Layout {
     pub nav: Vec<NavItem>,
     /// On public pages: the office and how to reach it, in the footer.
     pub front: Option<std::sync::Arc<FrontDoor>>,
+    /// For a signed-in user: how long an idle session lasts, for the
+    /// page's countdown (0 when nobody is signed in).
+    pub idle_seconds: i64,
 }
 
 impl Layout {
@@ -152,7 +155,15 @@ impl Layout {
                 .collect(),
             None => Vec::new(),
         };
+        let idle_seconds = match (
+            user,
+            req.app_data::<actix_web::web::Data<crate::state::AppState>>(),
+        ) {
+            (Some(_), Some(state)) => state.config.session_idle_seconds,
+            _ => 0,
+        };
         Layout {
+            idle_seconds,
             title: title.to_string(),
             user: user.cloned(),
             csrf: csrf::token(&session),

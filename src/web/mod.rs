@@ -49,6 +49,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .service(login::logout)
         .service(account::password_form)
         .service(account::password_submit)
+        .service(account::keep_alive)
         .service(reception::start)
         .service(reception::new_form)
         .service(reception::submit)

@@ -41,7 +41,7 @@ async fn admin_creates_a_user_who_can_log_in(app: TestApp) {
     assert!(home.contains("Nguyễn Văn Thử"));
 
     let (_, audit) = app.get_text("/admin/audit").await;
-    assert!(audit.contains("user.create"));
+    assert!(audit.contains("Thêm người dùng"));
     assert!(audit.contains("tiepnhan1"));
 }
 

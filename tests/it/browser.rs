@@ -90,6 +90,41 @@ impl Browser {
         panic!("cannot start a WebDriver session: {last_error}");
     }
 
+    /// Signs in on the login page with `next` as the page to come back to,
+    /// and waits until the browser is there.
+    pub async fn sign_in(&self, base: &str, username: &str, password: &str, next: &str) {
+        self.client
+            .goto(&format!(
+                "{base}/login?next={}",
+                url::form_urlencoded::byte_serialize(next.as_bytes()).collect::<String>()
+            ))
+            .await
+            .expect("goto");
+        self.fill("#username", username).await;
+        self.fill("#password", password).await;
+        self.click("form[action='/login'] button").await;
+        self.wait_for_path(next.split('?').next().unwrap_or(next))
+            .await;
+    }
+
+    pub async fn click(&self, css: &str) {
+        self.client
+            .find(Locator::Css(css))
+            .await
+            .expect(css)
+            .click()
+            .await
+            .expect("click");
+    }
+
+    /// Runs a script in the page and returns its value.
+    pub async fn js(&self, script: &str) -> serde_json::Value {
+        self.client
+            .execute(script, vec![])
+            .await
+            .expect("script runs")
+    }
+
     /// Fails when the page scrolls sideways (on a phone-sized window).
     pub async fn assert_fits_width(&self) {
         let fits = self

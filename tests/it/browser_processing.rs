@@ -12,22 +12,7 @@ use crate::processing::{new_dossier, team};
 const PASSWORD: &str = "xu-ly-ho-so-2026";
 
 async fn log_in(browser: &Browser, base: &str, username: &str, next: &str) {
-    browser
-        .client
-        .goto(&format!("{base}/login?next={}", next.replace('/', "%2F")))
-        .await
-        .expect("goto");
-    browser.fill("#username", username).await;
-    browser.fill("#password", PASSWORD).await;
-    browser
-        .client
-        .find(Locator::Css("form[action='/login'] button"))
-        .await
-        .expect("button")
-        .click()
-        .await
-        .expect("click");
-    browser.wait_for_path(next).await;
+    browser.sign_in(base, username, PASSWORD, next).await;
 }
 
 async fn log_out(browser: &Browser) {

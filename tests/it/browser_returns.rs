@@ -60,8 +60,17 @@ async fn the_return_counter_hands_over_a_result() {
         .click()
         .await
         .expect("open");
-    browser.fill("#recipient_name", "Nguyễn Văn An").await;
-    browser.fill("#recipient_id_number", "056090001234").await;
+    // The applicant collects: "Người nhận là người nộp hồ sơ" is chosen,
+    // nothing is retyped.
+    let chosen = browser
+        .client
+        .find(Locator::Css("#recipient-applicant"))
+        .await
+        .expect("choice")
+        .prop("checked")
+        .await
+        .expect("checked");
+    assert_eq!(chosen.as_deref(), Some("true"));
     browser
         .client
         .find(Locator::Css(

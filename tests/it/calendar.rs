@@ -227,7 +227,7 @@ async fn calendar_corrections_apply_on_every_instance(app: TestApp) {
         .contains("Giờ kết thúc làm việc phải sau giờ bắt đầu."));
 
     let (_, audit) = app.get_text("/admin/audit").await;
-    assert!(audit.contains("calendar.put_day"));
-    assert!(audit.contains("calendar.delete_day"));
-    assert!(audit.contains("calendar.adopt_year"));
+    assert!(audit.contains("Sửa ngày nghỉ, ngày làm bù"));
+    assert!(audit.contains("Xóa ngày nghỉ, ngày làm bù"));
+    assert!(audit.contains("Áp dụng lịch năm"));
 }

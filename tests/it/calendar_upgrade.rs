@@ -168,7 +168,7 @@ async fn a_newer_official_schedule_reaches_an_existing_installation(app: TestApp
     // Audited; a third start changes nothing more.
     upgraded.login_admin().await;
     let (_, audit) = upgraded.get_text("/admin/audit").await;
-    assert!(audit.contains("calendar.official_update"), "audited");
+    assert!(audit.contains("Cập nhật lịch chính thức"), "audited");
     assert!(audit.contains("Thêm 24/11/2026"));
     let again = start(test_config(&app.database_url));
     assert_eq!(
@@ -297,6 +297,6 @@ async fn the_upgrade_tells_edited_years_from_untouched_ones(app: TestApp) {
         assert!(!page.contains("Đã có lịch chính thức mới hơn"), "{year}");
     }
     let (_, audit) = upgraded.get_text("/admin/audit").await;
-    assert!(audit.contains("calendar.official_add"));
-    assert!(audit.contains("calendar.official_update"));
+    assert!(audit.contains("Thêm lịch chính thức"));
+    assert!(audit.contains("Cập nhật lịch chính thức"));
 }

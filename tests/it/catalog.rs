@@ -165,7 +165,7 @@ async fn administrators_create_and_edit_procedures(app: TestApp) {
     assert!(form.contains("01/01/2099"));
     assert!(form.contains("7 ngày làm việc"));
     let (_, audit) = app.get_text("/admin/audit").await;
-    assert!(audit.contains("procedure.update"));
+    assert!(audit.contains("Sửa thủ tục"));
 
     // Officers may not manage procedures.
     app.create_user("chuyenvien7", "officer", "chuyen-vien-2026")

@@ -9,6 +9,7 @@ mod api;
 mod auth;
 mod browser;
 mod browser_citizens;
+mod browser_counter_day;
 mod browser_processing;
 mod browser_reception;
 mod browser_reports;

@@ -444,7 +444,7 @@ async fn postal_intake_records_set_the_reception_time(app: TestApp) {
     assert!(intake.contains(&code) && intake.contains("RR123456789VN"));
     let (_, show) = clerk.get_text(&format!("/ho-so/{code}")).await;
     assert!(
-        show.contains("09:15 24/11/2026"),
+        show.contains("24/11/2026 09:15"),
         "received when the record was signed"
     );
     assert!(show.contains("BB-0042") && show.contains("22/11/2026"));

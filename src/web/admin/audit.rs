@@ -24,6 +24,10 @@ impl AuditPage {
     fn when(&self, e: &AuditEvent) -> String {
         format_datetime(e.at)
     }
+
+    fn what<'a>(&self, e: &'a AuditEvent) -> &'a str {
+        crate::domain::audit::action_label(&e.action)
+    }
 }
 
 #[get("/admin/audit")]

@@ -116,7 +116,7 @@ pub async fn take_action(
         )
         .await;
     }
-    let input = ActionInput {
+    let mut input = ActionInput {
         action: action_name.clone(),
         version: get("version").trim().parse().ok(),
         officer: get("officer"),
@@ -143,6 +143,17 @@ pub async fn take_action(
         shipment_id: None,
     };
     let d = load(&state, staff.user.office_id, code.clone()).await?;
+    // "Người nhận là người nộp hồ sơ": the applicant's name and ID number,
+    // shown just above, are not typed again.
+    if input.action == "deliver_at_counter" && get("recipient_is") == "applicant" {
+        let x = &d.dossier;
+        input.recipient_name = match x.representative.as_deref() {
+            Some(r) if x.applicant_kind == "organisation" && !r.trim().is_empty() => r.to_string(),
+            _ => x.applicant_name.clone(),
+        };
+        input.recipient_id_number = x.id_number.clone().unwrap_or_default();
+        input.authorisation = String::new();
+    }
     let cal = state.calendar().await?;
     let actor = Actor::from(&staff.user);
     let id = d.dossier.id;

@@ -103,6 +103,10 @@ pub(super) async fn show_page(
         Vec::new()
     } else {
         workflow::available(status, role, is_assignee)
+            .into_iter()
+            // Once-only rules beyond the transition table: one apology.
+            .filter(|a| !(*a == Action::Extend && d.dossier.extended))
+            .collect()
     };
     let (dossier_office, dossier_id) = (d.dossier.office_id, d.dossier.id);
     let needs_officers = available.contains(&Action::Assign);

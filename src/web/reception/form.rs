@@ -66,6 +66,8 @@ pub struct ReceptionForm {
     pub postal_slip: String,
     /// Ticked when the applicant declines news by email and SMS.
     pub no_news: String,
+    /// The button that sent the form (`accept`, `supplement`, `refusal`).
+    pub outcome: String,
 }
 
 pub(super) const EXTRA_LINES: usize = 2;

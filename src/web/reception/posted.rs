@@ -81,6 +81,7 @@ pub async fn submit(
         intake: field(&fields, "intake"),
         postal_slip: field(&fields, "postal_slip"),
         no_news: field(&fields, "no_news"),
+        outcome: field(&fields, "outcome"),
     };
     let applicant = ApplicantInput {
         kind: typed.applicant_kind.clone(),

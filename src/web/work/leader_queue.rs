@@ -46,6 +46,14 @@ struct QueuePage {
     ratings: crate::web::ratings::RatingSummary,
     /// Due dates moved by a holiday-calendar change in the last 30 days: the office calls the citizen.
     moved: Vec<MovedRow>,
+    /// The dossiers ticked when the form came back with an error.
+    picked: Vec<String>,
+}
+
+impl QueuePage {
+    fn is_picked(&self, code: &str) -> bool {
+        self.picked.iter().any(|c| c == code)
+    }
 }
 
 /// What a bulk assignment did.
@@ -87,6 +95,7 @@ async fn queue_page(
     officer: String,
     error: String,
     assigned: Option<Assigned>,
+    picked: Vec<String>,
 ) -> Result<HttpResponse, AppError> {
     let cal = state.calendar().await?;
     let office = staff.user.office_id;
@@ -186,6 +195,7 @@ async fn queue_page(
         status,
         &QueuePage {
             page: Layout::new(req, "Phân công và phê duyệt", Some(&staff.user)),
+            picked,
             to_assign: rows(to_assign, &cal, &names),
             to_approve: rows(to_approve, &cal, &names),
             in_progress: rows(in_progress, &cal, &names),
@@ -218,7 +228,16 @@ pub async fn queue(
     staff: Staff<Leaders>,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, AppError> {
-    queue_page(&req, &staff, &state, String::new(), String::new(), None).await
+    queue_page(
+        &req,
+        &staff,
+        &state,
+        String::new(),
+        String::new(),
+        None,
+        Vec::new(),
+    )
+    .await
 }
 
 /// Assigns every ticked dossier (`pick` = `code:version`) to one officer,
@@ -245,6 +264,7 @@ pub async fn assign_many(
             _ => {}
         }
     }
+    let picked: Vec<String> = picks.iter().map(|(c, _)| c.clone()).collect();
     if officer.is_empty() {
         return queue_page(
             &req,
@@ -253,6 +273,7 @@ pub async fn assign_many(
             officer,
             "Chọn chuyên viên được phân công.".into(),
             None,
+            picked,
         )
         .await;
     }
@@ -264,6 +285,7 @@ pub async fn assign_many(
             officer,
             "Đánh dấu ít nhất một hồ sơ để phân công.".into(),
             None,
+            Vec::new(),
         )
         .await;
     }
@@ -325,6 +347,7 @@ pub async fn assign_many(
         String::new(),
         String::new(),
         Some(Assigned { done, failures }),
+        Vec::new(),
     )
     .await
 }
