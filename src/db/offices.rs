@@ -22,6 +22,9 @@ pub struct Office {
     pub phone: String,
     pub email: String,
     pub hours: String,
+    /// The place name printed before the date on this office's forms
+    /// ("Nha Trang, ngày …"); empty: its parent's, or the installation's.
+    pub place: String,
 }
 
 #[derive(Insertable)]
@@ -41,6 +44,7 @@ impl Office {
             phone: self.phone.clone(),
             email: self.email.clone(),
             hours: self.hours.clone(),
+            place: self.place.clone(),
         }
     }
 
@@ -105,6 +109,7 @@ impl Office {
                 offices::phone.eq(&contacts.phone),
                 offices::email.eq(&contacts.email),
                 offices::hours.eq(&contacts.hours),
+                offices::place.eq(&contacts.place),
             ))
             .execute(conn)?;
         Ok(())

@@ -13,6 +13,7 @@ diesel::table! {
         phone -> Text,
         email -> Text,
         hours -> Text,
+        place -> Text,
     }
 }
 

@@ -56,6 +56,8 @@ pub struct Contacts {
     pub email: String,
     /// Opening hours, as the office writes them.
     pub hours: String,
+    /// The place name on its printed forms.
+    pub place: String,
 }
 
 impl Contacts {
@@ -65,6 +67,7 @@ impl Contacts {
         phone: &str,
         email: &str,
         hours: &str,
+        place: &str,
     ) -> Result<Contacts, Vec<(&'static str, &'static str)>> {
         let mut errors = Vec::new();
         let address = address.trim();
@@ -93,10 +96,15 @@ impl Contacts {
         if hours.chars().count() > 300 {
             errors.push(("hours", "Giờ làm việc không quá 300 ký tự."));
         }
+        let place = place.trim();
+        if place.chars().count() > 100 {
+            errors.push(("place", "Địa danh không quá 100 ký tự."));
+        }
         if !errors.is_empty() {
             return Err(errors);
         }
         Ok(Contacts {
+            place: place.to_string(),
             address: address.to_string(),
             phone: phone.to_string(),
             email: email.to_string(),
@@ -118,10 +126,18 @@ mod tests {
 
     #[test]
     fn contacts_are_checked_field_by_field() {
-        let c = Contacts::parse(" 1 Trần Phú ", "0258 3 822 123", "", "Sáng 7:30-11:30").unwrap();
+        let c = Contacts::parse(
+            " 1 Trần Phú ",
+            "0258 3 822 123",
+            "",
+            "Sáng 7:30-11:30",
+            " Nha Trang ",
+        )
+        .unwrap();
+        assert_eq!(c.place, "Nha Trang");
         assert_eq!(c.address, "1 Trần Phú");
         assert!(!c.is_empty());
-        let e = Contacts::parse(&"x".repeat(501), "<script>", "a@", "").unwrap_err();
+        let e = Contacts::parse(&"x".repeat(501), "<script>", "a@", "", "").unwrap_err();
         let fields: Vec<&str> = e.iter().map(|(f, _)| *f).collect();
         assert_eq!(fields, ["address", "phone", "email"]);
         assert!(Contacts::default().is_empty());

@@ -367,13 +367,13 @@ pub fn update_office(
     name: &str,
     parent_code: Option<&str>,
     active: bool,
-    contacts: [&str; 4],
+    contacts: [&str; 5],
     now: NaiveDateTime,
 ) -> Result<(), ActionError> {
     let mut errors = FieldErrors::new();
     let name = errors.check("name", parse_office_name(name));
-    let [address, phone, email, hours] = contacts;
-    let contacts = match Contacts::parse(address, phone, email, hours) {
+    let [address, phone, email, hours, place] = contacts;
+    let contacts = match Contacts::parse(address, phone, email, hours, place) {
         Ok(c) => Some(c),
         Err(list) => {
             for (field, message) in list {

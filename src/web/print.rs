@@ -7,20 +7,40 @@ use qrcode::QrCode;
 
 use crate::db::offices::Office;
 
-/// The top of a form: the parent body above the office (left), the national
-/// motto (right), then the place and date.
+/// The top of a form as Decree 30/2020/NĐ-CP lays it out: on the left the
+/// parent body above the office and the document's number under it; on the
+/// right the national motto and the place and date under it.
 pub struct PrintHeader {
     pub parent: Option<String>,
     pub office: String,
+    /// "Số: …", when the form is numbered.
+    pub number: Option<String>,
     pub place_date: String,
 }
 
 impl PrintHeader {
+    /// The place is the office's own, else its parent's, else `place` (the
+    /// installation's `MOTCUA_PLACE`).
     pub fn new(office: &Office, parent: Option<&Office>, place: &str, date: NaiveDate) -> Self {
+        let place = [Some(office), parent]
+            .into_iter()
+            .flatten()
+            .map(|o| o.place.trim())
+            .find(|p| !p.is_empty())
+            .unwrap_or(place);
         PrintHeader {
             parent: parent.map(|p| p.name.clone()),
             office: office.name.clone(),
+            number: None,
             place_date: place_date(place, date),
+        }
+    }
+
+    /// The same header with the document's number under the office.
+    pub fn numbered(self, number: impl Into<String>) -> Self {
+        PrintHeader {
+            number: Some(number.into()),
+            ..self
         }
     }
 }

@@ -18,6 +18,33 @@ pub struct Browser {
     _profile: std::path::PathBuf,
 }
 
+/// A Chrome DevTools command sent through chromedriver.
+#[derive(Debug)]
+pub struct Cdp {
+    pub cmd: &'static str,
+    pub params: serde_json::Value,
+}
+
+impl fantoccini::wd::WebDriverCompatibleCommand for Cdp {
+    fn endpoint(
+        &self,
+        base_url: &url::Url,
+        session_id: Option<&str>,
+    ) -> Result<url::Url, url::ParseError> {
+        base_url.join(&format!(
+            "session/{}/goog/cdp/execute",
+            session_id.unwrap_or_default()
+        ))
+    }
+
+    fn method_and_body(&self, _: &url::Url) -> (http::Method, Option<String>) {
+        (
+            http::Method::POST,
+            Some(serde_json::json!({"cmd": self.cmd, "params": self.params}).to_string()),
+        )
+    }
+}
+
 impl Drop for Browser {
     fn drop(&mut self) {
         let _ = self.driver.kill();
@@ -123,6 +150,77 @@ impl Browser {
             .execute(script, vec![])
             .await
             .expect("script runs")
+    }
+
+    /// Lays the page out as printed (print media) on paper whose printable
+    /// width is `width_mm`.
+    pub async fn as_printed(&self, width_mm: f64) {
+        self.client
+            .issue_cmd(Cdp {
+                cmd: "Emulation.setEmulatedMedia",
+                params: serde_json::json!({"media": "print"}),
+            })
+            .await
+            .expect("print media");
+        self.client
+            .issue_cmd(Cdp {
+                cmd: "Emulation.setDeviceMetricsOverride",
+                params: serde_json::json!({
+                    "width": (width_mm * 96.0 / 25.4).round() as i64,
+                    "height": 1000, "deviceScaleFactor": 1, "mobile": false
+                }),
+            })
+            .await
+            .expect("page width");
+    }
+
+    /// How many lines the text of the first `css` element takes.
+    pub async fn lines_of(&self, css: &str) -> i64 {
+        let script = format!(
+            "var el = document.querySelector({css:?}); if (!el) {{ return -1; }} \
+             var r = document.createRange(); r.selectNodeContents(el); \
+             var tops = Array.from(r.getClientRects()).map(function (x) {{ return Math.round(x.top); }}); \
+             return new Set(tops).size;"
+        );
+        self.js(&script).await.as_i64().unwrap_or(-1)
+    }
+
+    /// The page printed to PDF on paper of `size_cm` with `margins_cm`
+    /// (top, right, bottom, left), saved as `target/screenshots/<name>.pdf`;
+    /// returns its number of pages.
+    pub async fn print_pdf(
+        &self,
+        name: &str,
+        size_cm: (f64, f64),
+        margins_cm: (f64, f64, f64, f64),
+    ) -> usize {
+        use fantoccini::wd::{PrintConfiguration, PrintMargins, PrintSize};
+        let pdf = self
+            .client
+            .print(
+                PrintConfiguration::builder()
+                    .size(PrintSize {
+                        width: size_cm.0,
+                        height: size_cm.1,
+                    })
+                    .margins(PrintMargins {
+                        top: margins_cm.0,
+                        right: margins_cm.1,
+                        bottom: margins_cm.2,
+                        left: margins_cm.3,
+                    })
+                    .build()
+                    .expect("paper"),
+            )
+            .await
+            .expect("print to PDF");
+        assert!(pdf.starts_with(b"%PDF"));
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("target/screenshots");
+        std::fs::create_dir_all(&dir).expect("dir");
+        std::fs::write(dir.join(format!("{name}.pdf")), &pdf).expect("write pdf");
+        pdf.windows(b"/Type /Page\n".len())
+            .filter(|w| w.starts_with(b"/Type /Page") && !w.starts_with(b"/Type /Pages"))
+            .count()
     }
 
     /// Fails when the page scrolls sideways (on a phone-sized window).

@@ -4,38 +4,11 @@
 
 use std::time::Duration;
 
-use fantoccini::wd::{PrintConfiguration, PrintMargins, PrintSize, WebDriverCompatibleCommand};
+use fantoccini::wd::{PrintConfiguration, PrintMargins, PrintSize};
 use fantoccini::Locator;
 
-use crate::browser::Browser;
+use crate::browser::{Browser, Cdp};
 use crate::helpers::{spawn_app, Backend};
-
-/// A Chrome DevTools command sent through chromedriver.
-#[derive(Debug)]
-struct Cdp {
-    cmd: &'static str,
-    params: serde_json::Value,
-}
-
-impl WebDriverCompatibleCommand for Cdp {
-    fn endpoint(
-        &self,
-        base_url: &url::Url,
-        session_id: Option<&str>,
-    ) -> Result<url::Url, url::ParseError> {
-        base_url.join(&format!(
-            "session/{}/goog/cdp/execute",
-            session_id.unwrap_or_default()
-        ))
-    }
-
-    fn method_and_body(&self, _: &url::Url) -> (http::Method, Option<String>) {
-        (
-            http::Method::POST,
-            Some(serde_json::json!({"cmd": self.cmd, "params": self.params}).to_string()),
-        )
-    }
-}
 
 async fn wait_for_suffix(browser: &Browser, suffix: &str) -> String {
     for _ in 0..100 {

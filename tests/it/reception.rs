@@ -391,7 +391,17 @@ async fn the_register_lists_prints_and_exports(app: TestApp) {
     assert!(bad.contains("Ghi ngày dạng ngày/tháng/năm"));
     assert!(bad.contains("value=\"32/13/2026\""));
 
-    let (status, print) = clerk.get_text("/so-theo-doi/in").await;
+    // Without a period, the print asks for one (this month by default).
+    let (status, ask) = clerk.get_text("/so-theo-doi/in?kenh=counter").await;
+    assert_eq!(status, 200);
+    assert!(ask.contains("id=\"print-period\""));
+    assert!(ask.contains("name=\"kenh\" value=\"counter\""));
+    let from = motcua::domain::time::today().format("01/%m/%Y").to_string();
+    let to = motcua::domain::time::today().format("%d/%m/%Y").to_string();
+    assert!(ask.contains(&format!("value=\"{from}\"")));
+    let (status, print) = clerk
+        .get_text(&format!("/so-theo-doi/in?tu_ngay={from}&den_ngay={to}"))
+        .await;
     assert_eq!(status, 200);
     assert!(print.contains("Mẫu số 06") && print.contains("Sổ theo dõi hồ sơ"));
     assert!(print.contains("Đặng Văn Giang"));

@@ -90,6 +90,8 @@ pub struct OfficeForm {
     email: String,
     #[serde(default)]
     hours: String,
+    #[serde(default)]
+    place: String,
 }
 
 #[derive(Template)]
@@ -213,6 +215,7 @@ pub async fn edit_form(
         phone: office.phone.clone(),
         email: office.email.clone(),
         hours: office.hours.clone(),
+        place: office.place.clone(),
     };
     form_page(&req, &staff, &state, Some(office), form, FieldErrors::new()).await
 }
@@ -234,11 +237,12 @@ pub async fn update(
         form.parent.clone(),
         form.active.is_some(),
     );
-    let (address, phone, email, hours) = (
+    let (address, phone, email, hours, place) = (
         form.address.clone(),
         form.phone.clone(),
         form.email.clone(),
         form.hours.clone(),
+        form.place.clone(),
     );
     let result = state
         .db
@@ -250,7 +254,7 @@ pub async fn update(
                 &name,
                 Some(&parent),
                 active,
-                [&address, &phone, &email, &hours],
+                [&address, &phone, &email, &hours, &place],
                 now_utc(),
             ))
         })

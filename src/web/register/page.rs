@@ -377,12 +377,49 @@ pub(super) fn checked(query: &RegisterQuery) -> Result<Filters, AppError> {
     Ok(f)
 }
 
+/// Asks which period to print before printing a register.
+#[derive(Template)]
+#[template(path = "register/print_period.html")]
+struct PrintPeriodPage {
+    page: Layout,
+    from: String,
+    to: String,
+    /// The other filters, carried as hidden fields.
+    kept: Vec<(&'static str, String)>,
+}
+
 #[get("/so-theo-doi/in")]
 pub async fn print(
+    req: HttpRequest,
     staff: Staff<DossierReaders>,
     state: web::Data<AppState>,
     query: web::Query<RegisterQuery>,
 ) -> Result<HttpResponse, AppError> {
+    let blank = |v: &Option<String>| v.as_deref().is_none_or(|s| s.trim().is_empty());
+    if blank(&query.tu_ngay) && blank(&query.den_ngay) {
+        // Printing a whole year by accident costs a ream: ask for the period.
+        let t = today();
+        let first = t.with_day(1).unwrap_or(t);
+        let kept = [
+            ("thu_tuc", &query.thu_tuc),
+            ("kenh", &query.kenh),
+            ("trang_thai", &query.trang_thai),
+            ("don_vi", &query.don_vi),
+            ("qua_han", &query.qua_han),
+        ]
+        .into_iter()
+        .filter_map(|(k, v)| v.clone().filter(|v| !v.trim().is_empty()).map(|v| (k, v)))
+        .collect();
+        return html(
+            StatusCode::OK,
+            &PrintPeriodPage {
+                page: Layout::new(&req, "In sổ theo dõi hồ sơ", Some(&staff.user)),
+                from: format_date(first),
+                to: format_date(t),
+                kept,
+            },
+        );
+    }
     let f = checked(&query)?;
     let (lines, pager, _, office, parent) =
         load(&state, staff.user.office_id, &f, None, false).await?;

@@ -126,7 +126,6 @@ struct ShipmentPrint {
     title: String,
     back: String,
     header: PrintHeader,
-    number: String,
     worker: String,
     at: String,
     lines: Vec<ShipmentLine>,
@@ -171,8 +170,8 @@ pub async fn shipment_print(
                 parent.as_ref(),
                 &state.config.place,
                 local_day(shipment.created_at),
-            ),
-            number: shipment.number,
+            )
+            .numbered(shipment.number.clone()),
             worker: shipment.postal_worker,
             at: format_datetime(shipment.created_at),
             lines: rows

@@ -51,6 +51,7 @@ pub(super) fn rows(
             let status = Status::parse(&x.status).unwrap_or(Status::Received);
             let urgency = match x.due_date {
                 Some(due) if status.is_open() && today > due => "overdue",
+                Some(due) if status.is_open() && today == due => "today",
                 Some(due) if status.is_open() && working_days_left(cal, today, due) <= SOON => {
                     "soon"
                 }
