@@ -8,7 +8,7 @@ use serde_json::json;
 use crate::browser::Browser;
 use crate::dossiers_api::valid_body;
 use crate::helpers::{spawn_app, Backend};
-use crate::processing::{act, new_dossier, team};
+use crate::processing::{act, apologise, ask_for_supplement, new_dossier, team};
 use crate::reception::{applicant, post_reception};
 
 const PASSWORD: &str = "xu-ly-ho-so-2026";
@@ -78,23 +78,8 @@ async fn the_counter_forms_print_on_their_paper() {
     let d = new_dossier(&app, &t, valid_body()).await;
     let code = d["code"].as_str().unwrap().to_string();
     // Through a supplement and an apology, for Mẫu 02, 04 and 05.
+    ask_for_supplement(&app, &t, &code).await;
     let (s, _) = act(
-        &app,
-        &t.leader,
-        &code,
-        json!({"action": "assign", "officer": "chuyenvien"}),
-    )
-    .await;
-    assert_eq!(s, 200);
-    let (s, _) = act(
-        &app,
-        &t.officer,
-        &code,
-        json!({"action": "request_supplement", "missing": [{"name": "Bản án có chứng thực", "form": "certified_copy"}], "note": "Bản sao chưa chứng thực"}),
-    )
-    .await;
-    assert_eq!(s, 200);
-    let (s, r) = act(
         &app,
         &t.officer,
         &code,
@@ -102,26 +87,7 @@ async fn the_counter_forms_print_on_their_paper() {
     )
     .await;
     assert_eq!(s, 200);
-    let due = r["due_date"].as_str().unwrap().to_string();
-    let later: serde_json::Value = app
-        .client
-        .get(app.url(&format!(
-            "/api/v1/calendar/due-date?received_at={due}T08:00:00&working_days=5"
-        )))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let (s, _) = act(
-        &app,
-        &t.leader,
-        &code,
-        json!({"action": "extend", "new_due_date": later["due_date"], "reason": "Cần xác minh tài sản tại địa phương"}),
-    )
-    .await;
-    assert_eq!(s, 200);
+    apologise(&app, &t, &code).await;
 
     // A refusal at the counter, for Mẫu 03.
     let clerk = app.other_browser();

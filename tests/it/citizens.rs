@@ -11,7 +11,7 @@ use serde_json::{json, Value};
 use crate::dossiers_api::valid_body;
 use crate::helpers::{spawn_with, start, test_config, Backend, TestApp};
 use crate::on_both_backends;
-use crate::processing::{act, new_dossier, team};
+use crate::processing::{act, apologise, ask_for_supplement, new_dossier, team};
 
 on_both_backends!(
     the_front_door_and_the_lookup_show_status_without_personal_data,
@@ -217,22 +217,7 @@ async fn the_front_door_and_the_lookup_show_status_without_personal_data(app: Te
     assert!(e["fields"]["verifier"].is_string(), "{e}");
 
     // A supplement request: the missing documents (Mẫu 02), no names.
-    let (s, _) = act(
-        &app,
-        &t.leader,
-        &code,
-        json!({"action": "assign", "officer": "chuyenvien"}),
-    )
-    .await;
-    assert_eq!(s, 200);
-    let (s, r) = act(
-        &app,
-        &t.officer,
-        &code,
-        json!({"action": "request_supplement", "missing": [{"name": "Bản án có chứng thực", "form": "certified_copy"}], "note": "Bản sao chưa chứng thực"}),
-    )
-    .await;
-    assert_eq!(s, 200, "{r}");
+    ask_for_supplement(&app, &t, &code).await;
     let (status, html) = citizen
         .get_text(&format!("/tra-cuu/{}", token_of_link(&d)))
         .await;
@@ -250,27 +235,7 @@ async fn the_front_door_and_the_lookup_show_status_without_personal_data(app: Te
     assert_eq!(s, 200, "{r}");
 
     // An apology: the new date, the first one and the reason.
-    let due = r["due_date"].as_str().unwrap().to_string();
-    let later: Value = app
-        .client
-        .get(app.url(&format!(
-            "/api/v1/calendar/due-date?received_at={due}T08:00:00&working_days=5"
-        )))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let new_due = later["due_date"].as_str().unwrap().to_string();
-    let (s, r) = act(
-        &app,
-        &t.leader,
-        &code,
-        json!({"action": "extend", "new_due_date": new_due, "reason": "Cần xác minh tài sản tại địa phương"}),
-    )
-    .await;
-    assert_eq!(s, 200, "{r}");
+    let (due, new_due) = apologise(&app, &t, &code).await;
     let (status, v) = lookup_api(&app, &code, "5678").await;
     assert_eq!(status, 200);
     assert_eq!(v["due_date"], new_due.as_str());

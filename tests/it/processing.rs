@@ -587,3 +587,54 @@ async fn an_apology_date_survives_a_later_supplement(app: TestApp) {
     );
     assert_eq!(d["extended"], true);
 }
+
+/// Assigns `code` to "chuyenvien", who asks for a supplement (one certified
+/// copy of the judgment).
+pub async fn ask_for_supplement(app: &TestApp, t: &Team, code: &str) {
+    let (s, r) = act(
+        app,
+        &t.leader,
+        code,
+        json!({"action": "assign", "officer": "chuyenvien"}),
+    )
+    .await;
+    assert_eq!(s, 200, "{r}");
+    let (s, r) = act(
+        app,
+        &t.officer,
+        code,
+        json!({"action": "request_supplement", "missing": [{"name": "Bản án có chứng thực", "form": "certified_copy"}], "note": "Bản sao chưa chứng thực"}),
+    )
+    .await;
+    assert_eq!(s, 200, "{r}");
+}
+
+/// The leader apologises for `code` with a date five working days after its
+/// due date; returns the old and the new date (YYYY-MM-DD).
+pub async fn apologise(app: &TestApp, t: &Team, code: &str) -> (String, String) {
+    let due = dossier(app, &t.leader, code).await["due_date"]
+        .as_str()
+        .expect("due date")
+        .to_string();
+    let later: Value = app
+        .client
+        .get(app.url(&format!(
+            "/api/v1/calendar/due-date?received_at={due}T08:00:00&working_days=5"
+        )))
+        .send()
+        .await
+        .expect("GET due-date")
+        .json()
+        .await
+        .expect("json");
+    let new_due = later["due_date"].as_str().expect("date").to_string();
+    let (s, r) = act(
+        app,
+        &t.leader,
+        code,
+        json!({"action": "extend", "new_due_date": new_due, "reason": "Cần xác minh tài sản tại địa phương"}),
+    )
+    .await;
+    assert_eq!(s, 200, "{r}");
+    (due, new_due)
+}
