@@ -130,6 +130,21 @@ async fn enter_in_the_notice_panel_sends_the_notice_and_the_panel_stays_open() {
         "postal fields shown for a postal dossier"
     );
     browser.click("label[for='channel']").await;
+    // From the name to "Tiếp nhận": the tab stops a counter dossier takes
+    // (a radio group is one stop).
+    let stops = browser
+        .js(
+            "var f = document.querySelector('form.reception-form'); \
+             var seen = {}; var list = Array.from(f.querySelectorAll('input, select, textarea, button, a[href], summary')) \
+               .filter(function (e) { return e.offsetParent !== null && !e.disabled && e.type !== 'hidden' && e.tabIndex >= 0; }) \
+               .filter(function (e) { if (e.type !== 'radio') { return true; } if (seen[e.name]) { return false; } seen[e.name] = 1; return true; }); \
+             var from = list.indexOf(document.getElementById('full_name')); \
+             var to = list.indexOf(f.querySelector('button[value=accept]')); \
+             return to - from;",
+        )
+        .await;
+    eprintln!("tab stops from the name to accept: {stops}");
+    assert!(stops.as_i64().unwrap() < 28, "{stops} tab stops");
 
     browser.click("#notice-panel summary").await;
     browser.fill("#fix_0_name", "Bản án có chứng thực").await;
@@ -199,6 +214,13 @@ async fn a_leader_keeps_the_ticks_and_a_clerk_hands_over_to_the_applicant() {
         .await;
     assert_eq!(ticked, json!(2), "the ticks are kept");
     browser.screenshot("assign-ticks-kept").await;
+    // Codes stay on one line in lists.
+    assert_eq!(
+        browser
+            .js("return getComputedStyle(document.querySelector('.table a[href^=\"/ho-so/\"]')).whiteSpace")
+            .await,
+        json!("nowrap")
+    );
 
     // A result handed to the applicant: no retyping of the name and ID.
     let ready = ready_dossier(&app, &t, valid_body()).await;

@@ -88,6 +88,35 @@ async fn the_counter_forms_print_on_their_paper() {
     .await;
     assert_eq!(s, 200);
     apologise(&app, &t, &code).await;
+    // After the apology the page no longer offers a second one.
+    let leader = app.other_browser();
+    assert_eq!(
+        leader.login("lanhdao", PASSWORD).await.status().as_u16(),
+        303
+    );
+    let (_, page) = leader.get_text(&format!("/ho-so/{code}")).await;
+    assert!(!page.contains("id=\"action-extend\""), "one apology only");
+    assert!(page.contains("id=\"action-request_supplement\""));
+    // Each office prints its own place name.
+    let (_, form) = app.get_text("/admin/offices/1").await;
+    let at = form
+        .find("id=\"name\" name=\"name\" type=\"text\" value=\"")
+        .expect("name")
+        + "id=\"name\" name=\"name\" type=\"text\" value=\"".len();
+    let name = form[at..at + form[at..].find('"').unwrap()].to_string();
+    let r = app
+        .post_form(
+            "/admin/offices/1",
+            "/admin/offices/1",
+            &[
+                ("name", name.as_str()),
+                ("parent", ""),
+                ("active", "on"),
+                ("place", "Cam Ranh"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status().as_u16(), 303);
 
     // A refusal at the counter, for Mẫu 03.
     let clerk = app.other_browser();
@@ -109,6 +138,24 @@ async fn the_counter_forms_print_on_their_paper() {
         .sign_in(&app.address, "tiepnhan", PASSWORD, "/")
         .await;
     let base = format!("{}/ho-so/{code}", app.address);
+    // The receipt: focus on printing, the next reception one step away.
+    browser
+        .client
+        .goto(&format!("{base}/bien-nhan"))
+        .await
+        .expect("goto");
+    assert_eq!(
+        browser.js("return document.activeElement.id").await,
+        json!("print-receipt")
+    );
+    assert_eq!(
+        browser
+            .js("return document.getElementById('next-reception').getAttribute('href')")
+            .await,
+        json!("/tiep-nhan")
+    );
+    let place = browser.text_of(".doc-place-date").await;
+    assert!(place.starts_with("Cam Ranh, ngày "), "{place}");
     check_print(
         &browser,
         &format!("{base}/bien-nhan"),
