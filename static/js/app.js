@@ -22,7 +22,9 @@
       return [el.name, el.id, (el.type === "checkbox" || el.type === "radio") ? (el.checked ? el.value : null) : el.value];
     });
     try {
-      sessionStorage.setItem(draftKey(form), JSON.stringify({ values: values, pending: !!pending, at: Date.now() }));
+      sessionStorage.setItem(draftKey(form), JSON.stringify({
+        values: values, pending: !!pending, at: Date.now(), user: document.body.getAttribute("data-user") || ""
+      }));
     } catch (e) { /* storage full or off: nothing to keep */ }
   }
   function restoreDraft(form) {
@@ -36,7 +38,9 @@
     // A page sent back with errors already holds what was typed; a form sent
     // and answered is done with. Only a form cut off by a new sign-in, or a
     // page left before sending, is filled in again.
-    if (document.querySelector(".error-summary") || (draft.pending && !fromLogin) ||
+    // Another clerk signing in at the same screen never sees what was typed.
+    var sameUser = draft.user === (document.body.getAttribute("data-user") || "");
+    if (!sameUser || document.querySelector(".error-summary") || (draft.pending && !fromLogin) ||
         Date.now() - draft.at > 4 * 3600 * 1000) {
       sessionStorage.removeItem(draftKey(form));
       return;
