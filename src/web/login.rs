@@ -47,7 +47,7 @@ pub async fn login_form(
         return Ok(see_other(&next));
     }
     let notice = if query.expired.is_some() {
-        Some("Phiên làm việc đã hết hạn vì lâu không thao tác. Vui lòng đăng nhập lại: dữ liệu đang nhập dở được điền lại vào biểu mẫu.")
+        Some("Phiên làm việc đã hết hạn vì lâu không thao tác. Vui lòng đăng nhập lại; dữ liệu đang nhập dở (nếu có) sẽ được điền lại vào biểu mẫu.")
     } else if query.logged_out.is_some() {
         Some("Bạn đã đăng xuất.")
     } else {

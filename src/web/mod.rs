@@ -61,6 +61,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .service(dossiers::applicant_form)
         .service(dossiers::applicant_submit)
         .service(dossiers::void)
+        .service(dossiers::action_page)
         .service(dossiers::take_action)
         .service(dossier_prints::supplement)
         .service(dossier_prints::apology)

@@ -5,11 +5,16 @@
     return s.normalize("NFD").replace(/[\u0300-\u036f]/g, "").replace(/[đĐ]/g, "d").toLowerCase();
   }
 
-  // --- Drafts: what is typed in a form is kept in this tab until the form
-  // has been sent and answered, so an ended session loses nothing.
+  // --- Drafts: what is typed in a staff form is kept in this tab, and
+  // filled in again only when the clerk comes back after the session ended
+  // (never for another user, never on a later visit).
   var DRAFT = "motcua-draft:";
+  var EXPIRED = "motcua-session-ended";
   function draftKey(form) {
-    return DRAFT + location.pathname + location.search + "#" + (form.getAttribute("action") || "");
+    // Where the form posts and which action it is: the same on the page and
+    // on that page re-rendered after an error.
+    var action = form.querySelector("input[type=hidden][name=action]");
+    return DRAFT + (form.getAttribute("action") || location.pathname) + "#" + (action ? action.value : "");
   }
   function fieldsOf(form) {
     return Array.prototype.filter.call(form.elements, function (el) {
@@ -17,59 +22,54 @@
         el.type !== "submit" && el.type !== "button" && el.type !== "password";
     });
   }
-  function saveDraft(form, pending) {
+  function saveDraft(form) {
     var values = fieldsOf(form).map(function (el) {
-      return [el.name, el.id, (el.type === "checkbox" || el.type === "radio") ? (el.checked ? el.value : null) : el.value];
+      var box = el.type === "checkbox" || el.type === "radio";
+      return { name: el.name, value: el.value, checked: box ? el.checked : null };
     });
     try {
       sessionStorage.setItem(draftKey(form), JSON.stringify({
-        values: values, pending: !!pending, at: Date.now(), user: document.body.getAttribute("data-user") || ""
+        values: values, at: Date.now(), user: document.body.getAttribute("data-user") || ""
       }));
     } catch (e) { /* storage full or off: nothing to keep */ }
   }
-  function restoreDraft(form) {
+  function restoreDraft(form, sessionEnded) {
+    var key = draftKey(form);
     var raw = null;
-    try { raw = sessionStorage.getItem(draftKey(form)); } catch (e) { return; }
+    try { raw = sessionStorage.getItem(key); } catch (e) { return; }
     if (!raw) { return; }
+    sessionStorage.removeItem(key);
     var draft;
-    try { draft = JSON.parse(raw); } catch (e) { sessionStorage.removeItem(draftKey(form)); return; }
-    // Back from the login page the end of a session led to.
-    var fromLogin = document.referrer.indexOf("/login") >= 0 && document.referrer.indexOf("expired=1") >= 0;
-    // A page sent back with errors already holds what was typed; a form sent
-    // and answered is done with. Only a form cut off by a new sign-in, or a
-    // page left before sending, is filled in again.
-    // Another clerk signing in at the same screen never sees what was typed.
+    try { draft = JSON.parse(raw); } catch (e) { return; }
     var sameUser = draft.user === (document.body.getAttribute("data-user") || "");
-    if (!sameUser || document.querySelector(".error-summary") || (draft.pending && !fromLogin) ||
+    if (!sessionEnded || !sameUser || document.querySelector(".error-summary") ||
         Date.now() - draft.at > 4 * 3600 * 1000) {
-      sessionStorage.removeItem(draftKey(form));
       return;
     }
-    var restored = 0;
+    var changed = 0;
+    var byName = function (name) {
+      return Array.prototype.filter.call(form.elements, function (el) { return el.name === name; });
+    };
     draft.values.forEach(function (v) {
-      var el = v[1] ? document.getElementById(v[1]) : null;
-      if (!el || el.form !== form) {
-        el = form.querySelector("[name='" + v[0].replace(/'/g, "") + "']");
-      }
-      if (!el) { return; }
-      if (el.type === "checkbox" || el.type === "radio") {
-        var target = el.type === "radio" ? form.querySelector("input[type=radio][name='" + v[0].replace(/'/g, "") + "'][value='" + String(v[2]).replace(/'/g, "") + "']") : el;
-        if (el.type === "checkbox") { el.checked = v[2] !== null; restored++; }
-        else if (target && v[2] !== null) { target.checked = true; restored++; }
-      } else if (v[2] !== null && v[2] !== "" && el.value !== v[2]) {
-        el.value = v[2];
-        restored++;
+      var same = byName(v.name);
+      if (v.checked !== null) {
+        same.forEach(function (el) {
+          if (el.value === v.value && el.checked !== v.checked) { el.checked = v.checked; changed++; }
+        });
+      } else {
+        var el = same.filter(function (e) { return e.type !== "checkbox" && e.type !== "radio"; })[0];
+        if (el && v.value !== "" && el.value !== v.value) { el.value = v.value; changed++; }
       }
     });
-    if (restored > 0) {
+    if (changed > 0) {
       var note = document.createElement("div");
       note.className = "flash flash-info";
       note.setAttribute("role", "status");
       note.id = "draft-restored";
       note.textContent = "Đã điền lại dữ liệu đang nhập dở trước khi phiên làm việc hết hạn. Kiểm tra lại rồi gửi.";
       form.parentNode.insertBefore(note, form);
+      form.dispatchEvent(new Event("change"));
     }
-    form.dispatchEvent(new Event("change"));
   }
 
   document.addEventListener("DOMContentLoaded", function () {
@@ -101,7 +101,7 @@
     // form's first button.
     document.querySelectorAll("[data-enter-button]").forEach(function (panel) {
       panel.addEventListener("keydown", function (e) {
-        if (e.key !== "Enter" || e.target.tagName === "TEXTAREA" || e.target.tagName === "BUTTON" ||
+        if (e.key !== "Enter" || e.isComposing || e.target.tagName === "TEXTAREA" || e.target.tagName === "BUTTON" ||
             e.target.tagName === "SUMMARY") { return; }
         var button = document.getElementById(panel.getAttribute("data-enter-button"));
         if (button) { e.preventDefault(); button.click(); }
@@ -118,15 +118,28 @@
         var show = chosen ? chosen.value === rule[1] : false;
         // Fields holding an error or a value stay visible.
         if (block.querySelector(".field-error")) { show = true; }
+        Array.prototype.forEach.call(block.querySelectorAll("input[type=text], textarea"), function (i) {
+          if (i.value.trim() !== "") { show = true; }
+        });
         block.hidden = !show;
       };
       form.addEventListener("change", update);
       update();
     });
 
+    // The login page an ended session led to: the next signed-in page may
+    // fill its forms in again.
+    if (location.pathname === "/login" && /[?&]expired=1/.test(location.search)) {
+      try { sessionStorage.setItem(EXPIRED, "1"); } catch (e) { /* nothing kept */ }
+    }
     // Drafts of staff forms that change something (signed-in pages only).
     var idle = parseInt(document.body.getAttribute("data-idle-seconds") || "0", 10);
     if (idle <= 0) { return; }
+    var sessionEnded = false;
+    try {
+      sessionEnded = sessionStorage.getItem(EXPIRED) === "1";
+      sessionStorage.removeItem(EXPIRED);
+    } catch (e) { /* nothing kept */ }
     // Signing out forgets every draft of this tab.
     document.querySelectorAll("form[action='/logout']").forEach(function (f) {
       f.addEventListener("submit", function () {
@@ -139,13 +152,13 @@
     });
     var forms = Array.prototype.filter.call(document.querySelectorAll("form[method=post]"), function (f) {
       return !f.closest(".user-box") && !f.classList.contains("header-search") && !f.hasAttribute("data-no-draft") &&
-        fieldsOf(f).length > 1;
+        fieldsOf(f).length > 0;
     });
     forms.forEach(function (form) {
-      restoreDraft(form);
-      form.addEventListener("input", function () { saveDraft(form, false); });
-      form.addEventListener("change", function () { saveDraft(form, false); });
-      form.addEventListener("submit", function () { saveDraft(form, true); });
+      restoreDraft(form, sessionEnded);
+      form.addEventListener("input", function () { saveDraft(form); });
+      form.addEventListener("change", function () { saveDraft(form); });
+      form.addEventListener("submit", function () { saveDraft(form); });
     });
 
     // The session's countdown: a warning five minutes before it ends; typing
@@ -174,7 +187,6 @@
     setInterval(function () {
       var s = Math.round((deadline - Date.now()) / 1000);
       if (s <= -2) {
-        forms.forEach(function (f) { saveDraft(f, false); });
         location.href = "/login?expired=1&next=" + encodeURIComponent(location.pathname + location.search);
         return;
       }

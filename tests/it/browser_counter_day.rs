@@ -264,3 +264,61 @@ async fn a_leader_keeps_the_ticks_and_a_clerk_hands_over_to_the_applicant() {
     assert_eq!(delivered["status"], "delivered", "{delivered}");
     browser.client.clone().close().await.expect("close");
 }
+
+/// A form posted after the session ended sends the clerk to sign in, then
+/// back to the page the form was on (this site's only), never to the POST
+/// address.
+#[tokio::test]
+async fn a_form_posted_after_the_session_ended_returns_to_its_page() {
+    let app = spawn_with(Backend::Sqlite, |c| c.session_idle_seconds = 1)
+        .await
+        .expect("app");
+    let _t = team(&app).await;
+    let clerk = app.other_browser();
+    assert_eq!(
+        clerk.login("tiepnhan", PASSWORD).await.status().as_u16(),
+        303
+    );
+    let page = "/tiep-nhan/moi?thu_tuc=THADS-YCTHA";
+    let csrf = clerk.csrf(page).await;
+    tokio::time::sleep(Duration::from_millis(2100)).await;
+    for (referer, next) in [
+        (
+            format!("{}{page}", app.address),
+            "%2Ftiep-nhan%2Fmoi%3Fthu_tuc%3DTHADS-YCTHA",
+        ),
+        (
+            "https://evil.example/tiep-nhan".to_string(),
+            "%2Ftiep-nhan%2Fmoi%3Fthu_tuc%3DTHADS-YCTHA",
+        ),
+    ] {
+        let r = clerk
+            .client
+            .post(clerk.url(page))
+            .header("Referer", referer)
+            .form(&[("csrf_token", csrf.as_str()), ("full_name", "Lê Văn Tư")])
+            .send()
+            .await
+            .expect("POST");
+        assert_eq!(r.status().as_u16(), 303);
+        assert_eq!(
+            r.headers()["location"].to_str().unwrap(),
+            format!("/login?next={next}&expired=1")
+        );
+        let _ = clerk.login("tiepnhan", PASSWORD).await;
+        tokio::time::sleep(Duration::from_millis(2100)).await;
+    }
+    // A reload of a dossier page re-rendered after an action's error goes
+    // back to the dossier.
+    let fresh = app.other_browser();
+    assert_eq!(
+        fresh.login("tiepnhan", PASSWORD).await.status().as_u16(),
+        303
+    );
+    let r = fresh.get("/ho-so/000.00.00.H00-261201-0001/thao-tac").await;
+    assert_eq!(r.status().as_u16(), 303);
+    assert_eq!(
+        r.headers()["location"].to_str().unwrap(),
+        "/ho-so/000.00.00.H00-261201-0001"
+    );
+}

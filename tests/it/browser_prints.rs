@@ -133,6 +133,17 @@ async fn the_counter_forms_print_on_their_paper() {
     let (r, _) = post_reception(&clerk, &refusal, None).await;
     assert_eq!(r.status().as_u16(), 303);
     let refusal_path = r.headers()["location"].to_str().unwrap().to_string();
+    let mut supplement = applicant();
+    supplement.extend([
+        ("doc_0", "on"),
+        ("doc_0_count", "1"),
+        ("fix_0_name", "Đơn yêu cầu: bổ sung chữ ký"),
+        ("fix_0_form", "original"),
+        ("outcome", "supplement"),
+    ]);
+    let (r, _) = post_reception(&clerk, &supplement, None).await;
+    assert_eq!(r.status().as_u16(), 303);
+    let notice_path = r.headers()["location"].to_str().unwrap().to_string();
 
     browser
         .sign_in(&app.address, "tiepnhan", PASSWORD, "/")
@@ -176,6 +187,14 @@ async fn the_counter_forms_print_on_their_paper() {
         &browser,
         &app.url(&refusal_path),
         "print-mau-03-refusal",
+        A5,
+        1,
+    )
+    .await;
+    check_print(
+        &browser,
+        &app.url(&notice_path),
+        "print-mau-02-counter-notice",
         A5,
         1,
     )

@@ -391,6 +391,14 @@ async fn the_register_lists_prints_and_exports(app: TestApp) {
     assert!(bad.contains("Ghi ngày dạng ngày/tháng/năm"));
     assert!(bad.contains("value=\"32/13/2026\""));
 
+    // The register's print link carries no period unless one was typed.
+    let (_, register) = clerk.get_text("/so-theo-doi").await;
+    assert!(
+        register.contains("href=\"/so-theo-doi/in?\""),
+        "no period typed"
+    );
+    let (_, register) = clerk.get_text("/so-theo-doi?tu_ngay=01/01/2026").await;
+    assert!(register.contains("href=\"/so-theo-doi/in?tu_ngay=01%2F01%2F2026"));
     // Without a period, the print asks for one (this month by default).
     let (status, ask) = clerk.get_text("/so-theo-doi/in?kenh=counter").await;
     assert_eq!(status, 200);

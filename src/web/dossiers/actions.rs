@@ -48,6 +48,13 @@ fn form_date(raw: &str, field: &str, errors: &mut FieldErrors) -> Option<chrono:
     parsed
 }
 
+/// The address of a dossier page re-rendered after an action's error: a
+/// reload or a sign-in that returns here goes back to the dossier.
+#[actix_web::get("/ho-so/{code}/thao-tac")]
+pub async fn action_page(_staff: Staff<DossierReaders>, path: web::Path<String>) -> HttpResponse {
+    crate::web::see_other(&format!("/ho-so/{}", urlencode(&path.into_inner())))
+}
+
 #[post("/ho-so/{code}/thao-tac")]
 pub async fn take_action(
     req: HttpRequest,
@@ -151,7 +158,10 @@ pub async fn take_action(
             Some(r) if x.applicant_kind == "organisation" && !r.trim().is_empty() => r.to_string(),
             _ => x.applicant_name.clone(),
         };
-        input.recipient_id_number = x.id_number.clone().unwrap_or_default();
+        // An organisation without its representative's ID: the one typed.
+        if let Some(id) = x.id_number.clone().filter(|i| !i.trim().is_empty()) {
+            input.recipient_id_number = id;
+        }
         input.authorisation = String::new();
     }
     let cal = state.calendar().await?;

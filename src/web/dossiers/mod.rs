@@ -7,7 +7,7 @@ mod applicant;
 mod find;
 mod page;
 
-pub use actions::take_action;
+pub use actions::{action_page, take_action};
 pub use applicant::{applicant_form, applicant_submit, void};
 pub use find::{list, search};
 pub use page::{done, receipt, show};

@@ -54,6 +54,8 @@ pub(super) struct Filters {
     pub(super) office: String,
     pub(super) overdue: bool,
     errors: FieldErrors,
+    /// Whether a period was typed (a print without one asks for it).
+    dated: bool,
 }
 
 impl Filters {
@@ -74,6 +76,9 @@ impl Filters {
                     },
                 }
             };
+        let dated = [&q.tu_ngay, &q.den_ngay]
+            .iter()
+            .any(|v| v.as_deref().is_some_and(|s| !s.trim().is_empty()));
         let (from_text, from) = date("tu_ngay", &q.tu_ngay, year_start);
         let (to_text, to) = date("den_ngay", &q.den_ngay, today);
         if errors.is_empty() && to < from {
@@ -90,6 +95,7 @@ impl Filters {
             .filter(|s| Status::parse(s).is_some())
             .unwrap_or_default();
         Filters {
+            dated,
             from_text,
             to_text,
             from,
@@ -123,6 +129,18 @@ impl Filters {
             s.push_str("&qua_han=1");
         }
         s
+    }
+
+    /// The print link: the same filters, the period only when one was typed.
+    pub(super) fn print_query_string(&self) -> String {
+        let all = self.query_string();
+        if self.dated {
+            return all;
+        }
+        all.split('&')
+            .filter(|p| !p.starts_with("tu_ngay=") && !p.starts_with("den_ngay="))
+            .collect::<Vec<_>>()
+            .join("&")
     }
 
     pub(super) fn period(&self) -> String {
@@ -214,6 +232,7 @@ pub(super) struct RegisterPage {
     lines: Vec<LineView>,
     pager: Pager,
     query: String,
+    print_query: String,
     office: String,
     overdue: bool,
     offices: Vec<(String, String)>,
@@ -345,6 +364,7 @@ pub async fn index(
         &RegisterPage {
             page: Layout::new(&req, "Sổ theo dõi hồ sơ", Some(&staff.user)),
             query: f.query_string(),
+            print_query: f.print_query_string(),
             office: f.office.clone(),
             overdue: f.overdue,
             offices,
