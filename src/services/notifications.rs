@@ -76,40 +76,31 @@ pub fn enqueue(
         by_post: d.return_method == "postal",
     };
     let link = status_path(&d.lookup_token);
-    let mut written = 0;
+    // One message per channel with an address: (channel, recipient, subject, body).
+    let mut messages: Vec<(&str, String, String, String)> = Vec::new();
     if let Some(address) = email {
         let l = letter(news, &facts);
-        outbox::insert(
-            conn,
-            &NewMessage {
-                message_id: &uuid::Uuid::new_v4().to_string(),
-                dossier_id: Some(d.id),
-                event: news.as_str(),
-                channel: EMAIL,
-                recipient: address,
-                subject: &l.subject,
-                body: &l.body,
-                link: &link,
-                status: PENDING,
-                attempts: 0,
-                next_attempt_at: now,
-                created_at: now,
-            },
-        )?;
-        written += 1;
+        messages.push((EMAIL, address.to_string(), l.subject, l.body));
     }
     if let Some(p) = phone {
-        let text = sms(news, &facts);
+        messages.push((
+            SMS,
+            p.as_str().to_string(),
+            String::new(),
+            sms(news, &facts),
+        ));
+    }
+    for (channel, recipient, subject, body) in &messages {
         outbox::insert(
             conn,
             &NewMessage {
                 message_id: &uuid::Uuid::new_v4().to_string(),
                 dossier_id: Some(d.id),
                 event: news.as_str(),
-                channel: SMS,
-                recipient: p.as_str(),
-                subject: "",
-                body: &text,
+                channel,
+                recipient,
+                subject,
+                body,
                 link: &link,
                 status: PENDING,
                 attempts: 0,
@@ -117,8 +108,8 @@ pub fn enqueue(
                 created_at: now,
             },
         )?;
-        written += 1;
     }
+    let written = messages.len();
     Ok(written)
 }
 

@@ -98,12 +98,7 @@ async fn the_counter_forms_print_on_their_paper() {
     assert!(!page.contains("id=\"action-extend\""), "one apology only");
     assert!(page.contains("id=\"action-request_supplement\""));
     // Each office prints its own place name.
-    let (_, form) = app.get_text("/admin/offices/1").await;
-    let at = form
-        .find("id=\"name\" name=\"name\" type=\"text\" value=\"")
-        .expect("name")
-        + "id=\"name\" name=\"name\" type=\"text\" value=\"".len();
-    let name = form[at..at + form[at..].find('"').unwrap()].to_string();
+    let name = crate::citizens::office_name(&app).await;
     let r = app
         .post_form(
             "/admin/offices/1",

@@ -35,14 +35,17 @@ fn assert_no_personal_data(text: &str) {
     }
 }
 
+/// The seeded office's name, as its edit form shows it (an administrator's client).
+pub async fn office_name(app: &TestApp) -> String {
+    let (_, page) = app.get_text("/admin/offices/1").await;
+    let marker = "id=\"name\" name=\"name\" type=\"text\" value=\"";
+    let at = page.find(marker).expect("name field") + marker.len();
+    page[at..at + page[at..].find('"').expect("quote")].to_string()
+}
+
 /// The administrator gives the seeded office its public contacts.
 pub async fn set_contacts(app: &TestApp) {
-    let (_, page) = app.get_text("/admin/offices/1").await;
-    let name_start = page
-        .find("id=\"name\" name=\"name\" type=\"text\" value=\"")
-        .expect("name field")
-        + "id=\"name\" name=\"name\" type=\"text\" value=\"".len();
-    let name = page[name_start..page[name_start..].find('"').unwrap() + name_start].to_string();
+    let name = office_name(app).await;
     let r = app
         .post_form(
             "/admin/offices/1",
