@@ -5,6 +5,8 @@ pub mod api_tokens;
 pub mod audit;
 pub mod calendar;
 pub mod dossiers;
+pub mod feedback;
+pub mod files;
 pub mod idempotency;
 pub mod libpq;
 pub mod login_failures;
@@ -20,6 +22,7 @@ pub mod revoked_sessions;
 pub mod schema;
 pub mod sequences;
 pub mod settings;
+pub mod submissions;
 pub mod supplements;
 pub mod users;
 

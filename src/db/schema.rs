@@ -99,7 +99,13 @@ diesel::allow_tables_to_appear_in_same_query!(
     ratings,
     outbox,
     lookup_attempts,
-    procedure_forms
+    procedure_forms,
+    stored_files,
+    submissions,
+    submission_files,
+    submission_events,
+    dossier_files,
+    feedback
 );
 
 diesel::table! {
@@ -443,3 +449,118 @@ diesel::table! {
 
 diesel::joinable!(outbox -> dossiers (dossier_id));
 diesel::joinable!(procedure_forms -> procedures (procedure_id));
+
+diesel::table! {
+    stored_files (id) {
+        id -> BigInt,
+        token -> Text,
+        office_id -> BigInt,
+        file_name -> Text,
+        content_type -> Text,
+        size -> BigInt,
+        sha256 -> Text,
+        pages -> Nullable<Integer>,
+        bytes -> Binary,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    submissions (id) {
+        id -> BigInt,
+        code -> Text,
+        lookup_token -> Text,
+        office_id -> BigInt,
+        procedure_id -> BigInt,
+        status -> Text,
+        version -> Integer,
+        applicant -> Text,
+        applicant_name -> Text,
+        id_number -> Nullable<Text>,
+        phone -> Text,
+        email -> Nullable<Text>,
+        return_method -> Text,
+        postal_address -> Nullable<Text>,
+        missing -> Text,
+        note -> Text,
+        reason -> Nullable<Text>,
+        supplement_requests -> Integer,
+        source -> Text,
+        notify -> Bool,
+        form_key -> Nullable<Text>,
+        dossier_id -> Nullable<BigInt>,
+        submitted_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    submission_files (id) {
+        id -> BigInt,
+        submission_id -> BigInt,
+        position -> Integer,
+        name -> Text,
+        form -> Text,
+        count -> Integer,
+        file_id -> BigInt,
+        round -> Integer,
+        added_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    submission_events (id) {
+        id -> BigInt,
+        submission_id -> BigInt,
+        at -> Timestamp,
+        user_id -> Nullable<BigInt>,
+        action -> Text,
+        from_status -> Nullable<Text>,
+        to_status -> Text,
+        note -> Text,
+    }
+}
+
+diesel::table! {
+    dossier_files (id) {
+        id -> BigInt,
+        dossier_id -> BigInt,
+        kind -> Text,
+        name -> Text,
+        file_id -> BigInt,
+        added_at -> Timestamp,
+        added_by -> Nullable<BigInt>,
+    }
+}
+
+diesel::table! {
+    feedback (id) {
+        id -> BigInt,
+        public_id -> Text,
+        office_id -> BigInt,
+        channel -> Text,
+        topic -> Text,
+        content -> Text,
+        dossier_code -> Nullable<Text>,
+        contact_name -> Nullable<Text>,
+        contact_phone -> Nullable<Text>,
+        contact_email -> Nullable<Text>,
+        publish_consent -> Bool,
+        status -> Text,
+        assignee_id -> Nullable<BigInt>,
+        answer -> Nullable<Text>,
+        answered_at -> Nullable<Timestamp>,
+        answered_by -> Nullable<BigInt>,
+        closed_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+        created_by -> Nullable<BigInt>,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(submission_files -> submissions (submission_id));
+diesel::joinable!(submission_files -> stored_files (file_id));
+diesel::joinable!(submission_events -> submissions (submission_id));
+diesel::joinable!(dossier_files -> stored_files (file_id));
+diesel::joinable!(dossier_files -> dossiers (dossier_id));
+diesel::joinable!(submissions -> procedures (procedure_id));

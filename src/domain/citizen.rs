@@ -132,10 +132,14 @@ pub enum News {
     Shipped,
     ReturnedByPost,
     DateMoved,
+    /// An online submission arrived (not yet accepted).
+    Submitted,
+    /// An online submission was not accepted, with the reason.
+    NotAccepted,
 }
 
 impl News {
-    pub const ALL: [News; 7] = [
+    pub const ALL: [News; 9] = [
         News::Accepted,
         News::SupplementRequested,
         News::Apologised,
@@ -143,6 +147,8 @@ impl News {
         News::Shipped,
         News::ReturnedByPost,
         News::DateMoved,
+        News::Submitted,
+        News::NotAccepted,
     ];
 
     /// The news a recorded action brings, if any (`action` as in the history).
@@ -155,6 +161,8 @@ impl News {
             "ship_by_post" => News::Shipped,
             "postal_undelivered" => News::ReturnedByPost,
             "recompute" => News::DateMoved,
+            "submit" => News::Submitted,
+            "reject_online" => News::NotAccepted,
             _ => return None,
         })
     }
@@ -168,6 +176,8 @@ impl News {
             News::Shipped => "shipped",
             News::ReturnedByPost => "returned_by_post",
             News::DateMoved => "date_moved",
+            News::Submitted => "submitted",
+            News::NotAccepted => "not_accepted",
         }
     }
 
@@ -184,6 +194,8 @@ impl News {
             News::Shipped => "Gửi kết quả qua bưu chính",
             News::ReturnedByPost => "Bưu chính trả kết quả về",
             News::DateMoved => "Đổi ngày hẹn do lịch nghỉ",
+            News::Submitted => "Đã nhận hồ sơ trực tuyến",
+            News::NotAccepted => "Không tiếp nhận hồ sơ trực tuyến",
         }
     }
 }
@@ -208,6 +220,9 @@ pub struct NewsFacts {
     pub refused: bool,
     /// The result goes back by post.
     pub by_post: bool,
+    /// Filed online, not accepted yet: supplements are uploaded on the
+    /// status page.
+    pub online: bool,
 }
 
 /// An email: subject and body. `{link}` in the body is the status page's
@@ -236,9 +251,21 @@ fn sentence(news: News, f: &NewsFacts) -> String {
             ),
             None => format!("Hồ sơ {} đã được tiếp nhận.", f.code),
         },
+        News::SupplementRequested if f.online => format!(
+            "Hồ sơ đăng ký trực tuyến {} cần bổ sung giấy tờ; mời tải lên bản quét tại trang tra cứu hồ sơ.",
+            f.code
+        ),
         News::SupplementRequested => format!(
             "Hồ sơ {} cần bổ sung, sửa đổi giấy tờ; thời hạn giải quyết được tính lại từ khi nhận đủ.",
             f.code
+        ),
+        News::Submitted => format!(
+            "Đã nhận hồ sơ đăng ký trực tuyến mã {}; Bộ phận tiếp nhận sẽ kiểm tra và báo kết quả tiếp nhận.",
+            f.code
+        ),
+        News::NotAccepted => format!(
+            "Hồ sơ đăng ký trực tuyến {} không được tiếp nhận. Lý do: {}",
+            f.code, f.reason
         ),
         News::Apologised => format!(
             "Hồ sơ {} chậm so với hẹn ngày {}. Cơ quan xin lỗi và hẹn lại ngày trả kết quả {}.",

@@ -45,7 +45,7 @@ impl ApplicantKind {
 }
 
 /// The applicant as typed.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct ApplicantInput {
     pub kind: String,
     pub full_name: String,

@@ -420,6 +420,7 @@ pub fn run(
             postal_slip: String::new(),
             // Demo applicants are invented: nothing is ever sent to them.
             notify: false,
+            online_submission: None,
         };
         let r = reception::accept(conn, cal, clerk, &input, None, at).map_err(explain)?;
         summary.dossiers += 1;

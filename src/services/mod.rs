@@ -11,6 +11,7 @@ pub mod delivery;
 pub mod demo;
 pub mod dossiers;
 pub mod export;
+pub mod feedback;
 pub mod generate;
 pub mod notifications;
 pub mod passwords;
@@ -19,6 +20,7 @@ pub mod reception;
 pub mod reports;
 pub mod returns;
 pub mod seed;
+pub mod submissions;
 
 /// Who acts: a staff member (the web layer makes one from the signed-in
 /// user), or the system itself for seeding and the demo.

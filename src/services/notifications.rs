@@ -74,43 +74,77 @@ pub fn enqueue(
         tracking_number: d.tracking_number.clone().unwrap_or_default(),
         refused: d.outcome.as_deref() == Some("refused"),
         by_post: d.return_method == "postal",
+        online: false,
     };
     let link = status_path(&d.lookup_token);
-    // One message per channel with an address: (channel, recipient, subject, body).
-    let mut messages: Vec<(&str, String, String, String)> = Vec::new();
+    write(
+        conn,
+        Some(d.id),
+        email,
+        phone.as_ref(),
+        news,
+        &facts,
+        &link,
+        now,
+    )
+}
+
+/// Writes `news` to each address given (email, SMS), `link` being the status
+/// page's path; returns how many messages were written.
+#[allow(clippy::too_many_arguments)]
+pub fn write(
+    conn: &mut DbConnection,
+    dossier_id: Option<i64>,
+    email: Option<&str>,
+    phone: Option<&Phone>,
+    news: News,
+    facts: &NewsFacts,
+    link: &str,
+    now: NaiveDateTime,
+) -> Result<usize, AppError> {
+    let mut written = 0;
     if let Some(address) = email {
-        let l = letter(news, &facts);
-        messages.push((EMAIL, address.to_string(), l.subject, l.body));
+        let l = letter(news, facts);
+        put(conn, dossier_id, news.as_str(), EMAIL, address, &l.subject, &l.body, link, now)?;
+        written += 1;
     }
     if let Some(p) = phone {
-        messages.push((
-            SMS,
-            p.as_str().to_string(),
-            String::new(),
-            sms(news, &facts),
-        ));
+        put(conn, dossier_id, news.as_str(), SMS, p.as_str(), "", &sms(news, facts), link, now)?;
+        written += 1;
     }
-    for (channel, recipient, subject, body) in &messages {
-        outbox::insert(
-            conn,
-            &NewMessage {
-                message_id: &uuid::Uuid::new_v4().to_string(),
-                dossier_id: Some(d.id),
-                event: news.as_str(),
-                channel,
-                recipient,
-                subject,
-                body,
-                link: &link,
-                status: PENDING,
-                attempts: 0,
-                next_attempt_at: now,
-                created_at: now,
-            },
-        )?;
-    }
-    let written = messages.len();
     Ok(written)
+}
+
+/// Writes one message to the outbox, due now.
+#[allow(clippy::too_many_arguments)]
+pub fn put(
+    conn: &mut DbConnection,
+    dossier_id: Option<i64>,
+    event: &str,
+    channel: &str,
+    recipient: &str,
+    subject: &str,
+    body: &str,
+    link: &str,
+    now: NaiveDateTime,
+) -> Result<(), AppError> {
+    outbox::insert(
+        conn,
+        &NewMessage {
+            message_id: &uuid::Uuid::new_v4().to_string(),
+            dossier_id,
+            event,
+            channel,
+            recipient,
+            subject,
+            body,
+            link,
+            status: PENDING,
+            attempts: 0,
+            next_attempt_at: now,
+            created_at: now,
+        },
+    )
 }
 
 /// Puts a failed or skipped message back in the queue, with an audit entry.

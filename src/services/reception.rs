@@ -60,6 +60,9 @@ pub struct ReceptionInput {
     pub postal_slip: String,
     /// The applicant agreed to news by email and SMS (the default).
     pub notify: bool,
+    /// Accepting this online submission (its code): the history starts
+    /// with `accept_online` from `submitted`.
+    pub online_submission: Option<String>,
 }
 
 /// How far in the future a reception time may be (clocks differ a little).
@@ -114,7 +117,7 @@ fn check_documents(lines: &[DocumentInput], errors: &mut FieldErrors) -> Vec<Doc
 }
 
 /// A dossier accepted: the checked input and its computed due date.
-struct Accepted {
+pub struct Accepted {
     procedure: ProcedureFull,
     channel: Channel,
     applicant: Applicant,
@@ -132,9 +135,10 @@ struct Accepted {
     intake_id: Option<i64>,
     notify: bool,
     postal_slip: Option<String>,
+    online_submission: Option<String>,
 }
 
-fn check_reception(
+pub fn check_reception(
     conn: &mut DbConnection,
     cal: &Calendar,
     office_id: i64,
@@ -339,6 +343,7 @@ fn check_reception(
         intake_id: intake.as_ref().map(|i| i.id),
         notify: input.notify,
         postal_slip,
+        online_submission: input.online_submission.clone(),
     })
 }
 
@@ -481,6 +486,13 @@ fn store(
         )?;
     }
     let mut note = format!("Tiếp nhận hồ sơ {}", a.channel.label().to_lowercase());
+    if let Some(c) = &a.online_submission {
+        note.push_str(&format!("; mã đăng ký trực tuyến {c}"));
+    }
+    let (action, from) = match a.online_submission {
+        Some(_) => ("accept_online", Some(Status::Submitted.as_str())),
+        None => ("receive", None),
+    };
     if let Some(r) = &a.postal_record {
         note.push_str(&format!("; biên bản giao nhận bưu chính số {r}"));
     }
@@ -500,14 +512,14 @@ fn store(
         dossier.id,
         now,
         actor.user_id,
-        "receive",
-        None,
+        action,
+        from,
         status,
         &note,
         Some(d.due_date),
         None,
     )?;
-    super::notifications::enqueue(conn, dossier.id, "receive", None, now)?;
+    super::notifications::enqueue(conn, dossier.id, action, None, now)?;
     let (counted, skipped) = deadline_columns(d);
     Dossier::add_deadline(
         conn,

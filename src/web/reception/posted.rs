@@ -206,6 +206,7 @@ pub async fn submit(
                     intake_id: typed.intake.trim().parse().ok(),
                     postal_slip: typed.postal_slip.clone(),
                     notify: typed.no_news.is_empty(),
+                    online_submission: None,
                 };
                 let key = Some(typed.submission_id.trim().to_string())
                     .filter(|k| !k.is_empty() && k.len() <= 100);

@@ -158,6 +158,7 @@ fn reception_input(body: NewDossierBody) -> Result<ReceptionInput, FieldErrors> 
         intake_id: None,
         postal_slip: body.postal_slip.unwrap_or_default(),
         notify: body.notify.unwrap_or(true),
+        online_submission: None,
     })
 }
 
