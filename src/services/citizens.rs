@@ -8,6 +8,7 @@ use crate::db::dossiers::Dossier;
 use crate::db::lookups::{self, BY_ADDRESS, WRONG};
 use crate::db::offices::Office;
 use crate::db::procedures::Procedure;
+use crate::db::submissions::Submission;
 use crate::db::supplements::Supplement;
 use crate::db::{write_tx, DbConnection};
 use crate::domain::citizen::{verifier_matches, LOOKUPS_PER_MINUTE, WRONG_VERIFIERS_PER_HOUR};
@@ -64,6 +65,114 @@ pub struct PublicStatus {
     pub postal_return: Option<String>,
     /// What happens next, and how and when to collect the result.
     pub next_step: String,
+    /// Refused online: why.
+    pub reason: Option<String>,
+    /// While the citizen may upload a supplement online: the status page's
+    /// token the upload goes to.
+    pub upload_token: Option<String>,
+    /// Filed online and not yet accepted (the code is the submission's).
+    pub online: bool,
+}
+
+/// What a code found: a dossier, or an online submission not yet accepted.
+#[derive(Debug, Clone)]
+pub enum Found {
+    Dossier(Dossier),
+    Submission(Submission),
+}
+
+/// The dossier or submission behind a status page's token.
+pub fn by_token(conn: &mut DbConnection, token: &str) -> Result<Option<Found>, AppError> {
+    if let Some(d) = Dossier::find_by_token(conn, token)? {
+        return Ok(Some(Found::Dossier(d)));
+    }
+    let s = Submission::by_token(conn, token)?;
+    settled(conn, s)
+}
+
+/// A submission, or the dossier it became once accepted.
+fn settled(conn: &mut DbConnection, s: Option<Submission>) -> Result<Option<Found>, AppError> {
+    Ok(match s {
+        Some(s) => match s.dossier_id {
+            Some(id) => Some(Found::Dossier(Dossier::find(conn, id)?)),
+            None => Some(Found::Submission(s)),
+        },
+        None => None,
+    })
+}
+
+/// The citizen's view of whatever was found.
+pub fn status_of(conn: &mut DbConnection, found: Found) -> Result<PublicStatus, AppError> {
+    match found {
+        Found::Dossier(d) => public_status(conn, d),
+        Found::Submission(s) => submission_status(conn, s),
+    }
+}
+
+/// The citizen's view of an online submission not yet accepted.
+pub fn submission_status(conn: &mut DbConnection, s: Submission) -> Result<PublicStatus, AppError> {
+    use crate::services::submissions::{AWAITING_SUPPLEMENT, NOT_ACCEPTED};
+    let procedure = Procedure::find(conn, s.procedure_id)?;
+    let office = Office::find(conn, s.office_id)?;
+    let mut contacts = office.contacts();
+    if contacts.is_empty() {
+        contacts = front_door(conn)?.contacts;
+    }
+    let status = match s.status.as_str() {
+        AWAITING_SUPPLEMENT => Status::AwaitingSupplement,
+        NOT_ACCEPTED => Status::NotAccepted,
+        _ => Status::Submitted,
+    };
+    let timeline = Submission::events(conn, s.id)?
+        .into_iter()
+        .filter_map(|e| {
+            let label = match e.action.as_str() {
+                "submit" => "Nộp hồ sơ trực tuyến",
+                "request_supplement" => "Cán bộ tiếp nhận yêu cầu bổ sung hồ sơ",
+                "citizen_supplement" => "Đã gửi giấy tờ bổ sung, chờ tiếp nhận",
+                "reject_online" => "Không được tiếp nhận",
+                _ => return None,
+            };
+            Some(Step {
+                at: e.at,
+                label: label.into(),
+            })
+        })
+        .collect();
+    let next_step = match status {
+        Status::AwaitingSupplement => "Cần bổ sung các giấy tờ dưới đây: tải bản quét lên ngay tại trang này. Thời hạn giải quyết được tính từ khi hồ sơ được tiếp nhận.".to_string(),
+        Status::NotAccepted => "Hồ sơ không được tiếp nhận; lý do ở dưới. Ông/Bà có thể nộp lại hồ sơ mới khi đủ điều kiện.".to_string(),
+        _ => "Cán bộ tiếp nhận sẽ kiểm tra hồ sơ trong giờ làm việc. Khi hồ sơ được tiếp nhận, Ông/Bà nhận mã hồ sơ và ngày hẹn trả kết quả qua thư điện tử hoặc tin nhắn.".to_string(),
+    };
+    Ok(PublicStatus {
+        code: s.code.clone(),
+        procedure: procedure.name,
+        office: FrontDoor {
+            name: office.name,
+            contacts,
+        },
+        status,
+        voided: false,
+        received_at: s.submitted_at,
+        due_date: None,
+        original_due_date: None,
+        extension_reason: None,
+        timeline,
+        missing: if status == Status::AwaitingSupplement {
+            missing_lines(&s.missing)
+        } else {
+            Vec::new()
+        },
+        postal_return: None,
+        next_step,
+        reason: if status == Status::NotAccepted {
+            s.reason.clone()
+        } else {
+            None
+        },
+        upload_token: (status == Status::AwaitingSupplement).then(|| s.lookup_token.clone()),
+        online: true,
+    })
 }
 
 /// Builds the citizen's view of `d`.
@@ -166,6 +275,10 @@ pub fn public_status(conn: &mut DbConnection, d: Dossier) -> Result<PublicStatus
         missing,
         postal_return,
         next_step,
+        reason: None,
+        upload_token: (status == Status::AwaitingSupplement && !d.voided)
+            .then(|| d.lookup_token.clone()),
+        online: false,
     })
 }
 
@@ -236,7 +349,7 @@ fn next_step(d: &Dossier, status: Status, office: &FrontDoor, came_back: bool) -
             _ => Status::InTransit.next_step().into(),
         },
         Status::AwaitingSupplement => format!(
-            "Cần bổ sung, sửa đổi các giấy tờ dưới đây; nộp tại {place}, {hours}. Thời hạn giải quyết được tính lại từ khi nhận đủ."
+            "Cần bổ sung, sửa đổi các giấy tờ dưới đây; nộp tại {place}, {hours}, qua bưu chính, hoặc tải bản quét lên ngay tại trang này. Thời hạn giải quyết được tính lại từ khi nhận đủ."
         ),
         other => other.next_step().into(),
     }
@@ -260,7 +373,7 @@ pub fn lookup(
     verifier: &str,
     address: &str,
     now: NaiveDateTime,
-) -> Result<Result<Dossier, Refusal>, AppError> {
+) -> Result<Result<Found, Refusal>, AppError> {
     let address = &crate::domain::citizen::address_key(address);
     write_tx(conn, |conn| {
         // Now and then, forget what no longer counts (any instance may).
@@ -274,25 +387,39 @@ pub fn lookup(
         }
         lookups::record(conn, BY_ADDRESS, address, now)?;
         let found = match Dossier::find_by_code(conn, code)? {
-            Some(d) => Some(d),
+            Some(d) => Some(Found::Dossier(d)),
             None if code != code.to_uppercase() => {
-                Dossier::find_by_code(conn, &code.to_uppercase())?
+                Dossier::find_by_code(conn, &code.to_uppercase())?.map(Found::Dossier)
             }
             None => None,
         };
+        let found = match found {
+            Some(f) => Some(f),
+            None => {
+                let s = Submission::by_code(conn, &code.to_uppercase())?;
+                settled(conn, s)?
+            }
+        };
         // Misses count against the code as stored (or as typed, upper case,
         // when there is none), however it was typed.
-        let key = found
-            .as_ref()
-            .map(|d| d.code.clone())
-            .unwrap_or_else(|| code.to_uppercase());
+        let key = match &found {
+            Some(Found::Dossier(d)) if !code.to_uppercase().starts_with("DK-") => d.code.clone(),
+            _ => code.to_uppercase(),
+        };
         lookups::lock_key(conn, &key)?;
         let misses = lookups::count_since(conn, WRONG, &key, now - Duration::hours(1))?;
         if misses >= WRONG_VERIFIERS_PER_HOUR {
             return Ok(Err(Refusal::TooMany));
         }
+        let matches = match &found {
+            Some(Found::Dossier(d)) => verifier_matches(&d.phone, d.id_number.as_deref(), verifier),
+            Some(Found::Submission(s)) => {
+                verifier_matches(&s.phone, s.id_number.as_deref(), verifier)
+            }
+            None => false,
+        };
         match found {
-            Some(d) if verifier_matches(&d.phone, d.id_number.as_deref(), verifier) => Ok(Ok(d)),
+            Some(f) if matches => Ok(Ok(f)),
             _ => {
                 lookups::record(conn, WRONG, &key, now)?;
                 Ok(Err(Refusal::NotFound))

@@ -32,6 +32,8 @@ pub struct ProcedureView {
     pub submit_ways: Vec<WayView>,
     pub return_ways: Vec<WayView>,
     pub forms: Vec<FormLink>,
+    /// Accepts the online channel (and is active): the online form's link shows.
+    pub online: bool,
 }
 
 /// A printable form the administrator attached to the procedure.
@@ -57,7 +59,7 @@ fn submit_how(c: Channel, front: &FrontDoor) -> String {
         Channel::Postal => format!(
             "Gửi hồ sơ qua dịch vụ bưu chính công ích (tại bưu cục gần nhất hoặc gọi bưu tá đến nhận) về Bộ phận tiếp nhận và trả kết quả{at}. Thời hạn giải quyết tính từ ngày bộ phận nhận đủ hồ sơ; giấy tiếp nhận được gửi lại qua bưu chính."
         ),
-        Channel::Online => "Nộp trực tuyến trên Cổng Dịch vụ công quốc gia (dichvucong.gov.vn) kèm bản chụp, bản quét các giấy tờ; kết quả kiểm tra hồ sơ được báo qua thư điện tử hoặc tin nhắn.".to_string(),
+        Channel::Online => "Nộp trực tuyến ngay trên trang này (nút “Nộp hồ sơ trực tuyến”, không cần tài khoản) hoặc trên Cổng Dịch vụ công quốc gia, kèm bản quét các giấy tờ (PDF, JPEG hoặc PNG); kết quả kiểm tra hồ sơ được báo qua thư điện tử hoặc tin nhắn.".to_string(),
     }
 }
 
@@ -146,6 +148,10 @@ impl ProcedureView {
                 })
                 .collect(),
             forms: Vec::new(),
+            online: p.procedure.active
+                && split_codes(&p.procedure.channels)
+                    .into_iter()
+                    .any(|c| Channel::parse(c) == Some(Channel::Online)),
         }
     }
 }

@@ -16,6 +16,7 @@ pub mod input_guard;
 pub mod layout;
 pub mod login;
 pub mod notices;
+pub mod online;
 pub mod options;
 pub mod paging;
 pub mod print;
@@ -72,6 +73,11 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .service(register::print)
         .service(register::excel)
         .service(register::csv)
+        .service(online::choose)
+        .service(online::done)
+        .service(online::new_form)
+        .service(online::submit)
+        .service(online::supplement)
         .service(status::lookup_form)
         .service(status::lookup_submit)
         .service(status::by_token)

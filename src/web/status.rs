@@ -15,14 +15,14 @@ use super::layout::Layout;
 use super::{client_address, html};
 use crate::auth::csrf::CsrfForm;
 use crate::auth::extract::session_user;
-use crate::db::dossiers::Dossier;
 use crate::domain::citizen::{
     parse_code, parse_verifier, NOT_FOUND, TOO_MANY_LOOKUPS, VERIFIER_RULE,
 };
 use crate::domain::fields::FieldErrors;
 use crate::domain::time::{format_date, format_datetime, now_utc};
 use crate::error::AppError;
-use crate::services::citizens::{self, FrontDoor, PublicStatus, Refusal};
+use crate::services::citizens::{self, Found, FrontDoor, PublicStatus, Refusal};
+use crate::services::reception::DocumentInput;
 use crate::state::AppState;
 
 #[derive(Template)]
@@ -140,7 +140,9 @@ pub async fn lookup_submit(
             .await?
     };
     match found {
-        Ok(d) => status_response(&req, &state, d).await,
+        Ok(found) => {
+            status_response(&req, &state, found, FieldErrors::new(), StatusCode::OK).await
+        }
         Err(Refusal::NotFound) => {
             lookup_page(
                 &req,
@@ -172,6 +174,14 @@ pub struct StepView {
     pub label: String,
 }
 
+/// A document of the online supplement: its name, the file field, and the
+/// key its message comes under.
+pub struct AskedView {
+    pub name: String,
+    pub field: String,
+    pub key: String,
+}
+
 #[derive(Template)]
 #[template(path = "public/status.html")]
 struct StatusPage {
@@ -182,22 +192,53 @@ struct StatusPage {
     due_date: String,
     original_due_date: String,
     timeline: Vec<StepView>,
+    /// The documents the online supplement brings, one file each.
+    asked: Vec<AskedView>,
+    errors: FieldErrors,
+    accepted_types: &'static str,
 }
 
-async fn status_response(
+pub(crate) async fn status_response(
     req: &HttpRequest,
     state: &AppState,
-    d: Dossier,
+    found: Found,
+    errors: FieldErrors,
+    code: StatusCode,
 ) -> Result<HttpResponse, AppError> {
-    let s = state
+    let (s, asked) = state
         .db
-        .run(move |conn| citizens::public_status(conn, d))
+        .run(move |conn| {
+            let s = citizens::status_of(conn, found.clone())?;
+            let asked = match (&s.upload_token, found) {
+                (Some(_), Found::Dossier(d)) => crate::services::submissions::asked_lines(
+                    conn,
+                    &crate::services::submissions::SupplementTarget::Dossier(d),
+                )?,
+                (Some(_), Found::Submission(x)) => crate::services::submissions::asked_lines(
+                    conn,
+                    &crate::services::submissions::SupplementTarget::Submission(x),
+                )?,
+                _ => Vec::new(),
+            };
+            Ok::<_, AppError>((s, asked))
+        })
         .await?;
     let front = state.front_door().await?;
     let user = session_user(req).await.ok().flatten();
     let mut resp = html(
-        StatusCode::OK,
+        code,
         &StatusPage {
+            asked: asked
+                .into_iter()
+                .enumerate()
+                .map(|(i, a): (usize, DocumentInput)| AskedView {
+                    name: a.name,
+                    field: format!("file.{i}"),
+                    key: format!("documents.{i}.file"),
+                })
+                .collect(),
+            errors,
+            accepted_types: crate::domain::scan::ACCEPTED_TYPES,
             page: Layout::public(req, "Tình trạng hồ sơ", user.as_ref(), front),
             status_label: s.status.label(),
             received_at: format_datetime(s.received_at),
@@ -236,9 +277,9 @@ pub async fn by_token(
     {
         return Err(AppError::NotFound);
     }
-    let d = state
+    let found = state
         .db
-        .run(move |conn| Dossier::find_by_token(conn, &token)?.ok_or(AppError::NotFound))
+        .run(move |conn| citizens::by_token(conn, &token)?.ok_or(AppError::NotFound))
         .await?;
-    status_response(&req, &state, d).await
+    status_response(&req, &state, found, FieldErrors::new(), StatusCode::OK).await
 }

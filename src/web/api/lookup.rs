@@ -88,7 +88,7 @@ pub async fn lookup(
     };
     let s = state
         .db
-        .run(move |conn| citizens::public_status(conn, d))
+        .run(move |conn| citizens::status_of(conn, d))
         .await?;
     let date = |d: chrono::NaiveDate| d.format("%Y-%m-%d").to_string();
     Ok(HttpResponse::Ok().json(Status {
