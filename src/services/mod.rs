@@ -12,6 +12,7 @@ pub mod demo;
 pub mod dossiers;
 pub mod export;
 pub mod feedback;
+pub mod files;
 pub mod generate;
 pub mod notifications;
 pub mod passwords;

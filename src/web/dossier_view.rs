@@ -139,6 +139,8 @@ pub fn action_label(action: &str) -> &'static str {
         "postal_delivered" => "Bưu chính đã phát kết quả",
         "postal_undelivered" => "Bưu chính phát không thành công",
         "recompute" => "Tính lại hạn do điều chỉnh lịch nghỉ",
+        "citizen_supplement" => "Công dân gửi bổ sung trực tuyến",
+        "attach_file" => "Đính kèm bản quét",
         _ => "Thao tác khác",
     }
 }

@@ -30,6 +30,11 @@ const NAV: &[NavEntry] = &[
         roles: &[Role::Reception],
     },
     NavEntry {
+        href: "/truc-tuyen",
+        label: "Hồ sơ trực tuyến",
+        roles: &[Role::Reception, Role::Leader],
+    },
+    NavEntry {
         href: "/tra-ket-qua",
         label: "Trả kết quả",
         roles: &[Role::Reception],
@@ -72,6 +77,16 @@ const NAV: &[NavEntry] = &[
     NavEntry {
         href: "/bao-cao/qua-han",
         label: "Quá hạn, sắp đến hạn",
+        roles: &[
+            Role::Reception,
+            Role::Officer,
+            Role::Leader,
+            Role::Supervisor,
+        ],
+    },
+    NavEntry {
+        href: "/phan-anh/quan-ly",
+        label: "Phản ánh, kiến nghị",
         roles: &[
             Role::Reception,
             Role::Officer,

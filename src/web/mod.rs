@@ -17,6 +17,7 @@ pub mod layout;
 pub mod login;
 pub mod notices;
 pub mod online;
+pub mod online_desk;
 pub mod options;
 pub mod paging;
 pub mod print;
@@ -73,6 +74,11 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .service(register::print)
         .service(register::excel)
         .service(register::csv)
+        .service(online_desk::queue)
+        .service(online_desk::show)
+        .service(online_desk::decide)
+        .service(online_desk::open_file)
+        .service(online_desk::attach)
         .service(online::choose)
         .service(online::done)
         .service(online::new_form)

@@ -70,6 +70,10 @@ struct ShowPage {
     can_rate: bool,
     returned_at_counter: bool,
     levels: Vec<(&'static str, &'static str)>,
+    /// Scans kept with the dossier.
+    files: Vec<crate::web::online_desk::FileLine>,
+    /// What the user may attach: (kind, label).
+    attach_kinds: Vec<(&'static str, &'static str)>,
 }
 
 impl ShowPage {
@@ -110,9 +114,10 @@ pub(super) async fn show_page(
     };
     let (dossier_office, dossier_id) = (d.dossier.office_id, d.dossier.id);
     let needs_officers = available.contains(&Action::Assign);
-    let (officers, supplements, rating) = state
+    let (officers, supplements, rating, files) = state
         .db
         .run(move |conn| {
+            let files = crate::db::files::of_dossier(conn, dossier_id)?;
             let rating = crate::db::ratings::Rating::of_dossier(conn, dossier_id)?
                 .map(|r| (crate::services::returns::level_label(&r.level), r.comment));
             let officers = if needs_officers {
@@ -141,7 +146,7 @@ pub(super) async fn show_page(
                 .into_iter()
                 .map(|(s, _)| SupplementLink { number: s.number })
                 .collect();
-            Ok((officers, supplements, rating))
+            Ok((officers, supplements, rating, files))
         })
         .await?;
     let delivered = status == Status::Delivered;
@@ -180,6 +185,27 @@ pub(super) async fn show_page(
             returned_at_counter: d.dossier.recipient_name.is_some()
                 && d.dossier.delivered_at.is_some(),
             levels: crate::services::returns::LEVELS.to_vec(),
+            files: files
+                .into_iter()
+                .map(|f| crate::web::online_desk::FileLine {
+                    name: f.name,
+                    href: format!("/tep/{}", f.file.token),
+                    size: crate::web::online_desk::size_label(f.file.size),
+                    pages: f.file.pages.unwrap_or(1),
+                    kind: crate::services::files::kind_label(&f.kind),
+                    file_name: f.file.file_name,
+                    round: 0,
+                    added_at: crate::domain::time::format_datetime(f.added_at),
+                })
+                .collect(),
+            attach_kinds: if voided {
+                Vec::new()
+            } else {
+                crate::services::files::kinds_for(role)
+                    .iter()
+                    .map(|k| (*k, crate::services::files::kind_label(k)))
+                    .collect()
+            },
         },
     )
 }
