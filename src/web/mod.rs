@@ -10,6 +10,7 @@ pub mod charts;
 pub mod dossier_prints;
 pub mod dossier_view;
 pub mod dossiers;
+pub mod feedback;
 pub mod health;
 pub mod home;
 pub mod input_guard;
@@ -79,6 +80,14 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .service(online_desk::decide)
         .service(online_desk::open_file)
         .service(online_desk::attach)
+        .service(feedback::public_form)
+        .service(feedback::public_submit)
+        .service(feedback::sent)
+        .service(feedback::answers)
+        .service(feedback::staff_list)
+        .service(feedback::log_call)
+        .service(feedback::staff_show)
+        .service(feedback::staff_act)
         .service(online::choose)
         .service(online::done)
         .service(online::new_form)
