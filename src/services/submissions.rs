@@ -838,6 +838,29 @@ pub fn supplement(
     })
 }
 
+/// The lookup-attempts kind counting submissions and supplements per address.
+pub const BY_ADDRESS: &str = "submission";
+/// At most this many submissions and supplement uploads an hour from one address.
+pub const PER_HOUR: i64 = 30;
+
+/// Counts one upload from `address`; false when it is one too many this hour.
+pub fn allow(conn: &mut DbConnection, address: &str, now: NaiveDateTime) -> Result<bool, AppError> {
+    use crate::db::lookups;
+    let key = crate::domain::citizen::address_key(address);
+    write_tx(conn, |conn| {
+        lookups::lock_key(conn, &key)?;
+        let recent = lookups::count_since(conn, BY_ADDRESS, &key, now - chrono::Duration::hours(1))?;
+        if recent >= PER_HOUR {
+            return Ok(false);
+        }
+        lookups::record(conn, BY_ADDRESS, &key, now)?;
+        Ok(true)
+    })
+}
+
+/// The message when `allow` said no.
+pub const TOO_MANY: &str = "Địa chỉ mạng này đã gửi quá nhiều hồ sơ trong một giờ; xin thử lại sau hoặc gọi đường dây nóng.";
+
 /// How long a submission has waited, in words ("2 ngày 3 giờ").
 pub fn age(since: NaiveDateTime, now: NaiveDateTime) -> String {
     let minutes = (now - since).num_minutes().max(0);

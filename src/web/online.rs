@@ -322,10 +322,21 @@ pub async fn submit(
         form_key: Some(format!("web:{}", typed.form_key)),
     };
     let cal = state.calendar().await?;
+    let address = super::client_address(&req, &state);
     let result = state
         .db
-        .run(move |conn| Ok(submissions::submit(conn, &cal, &input, now_utc())))
+        .run(move |conn| {
+            if !submissions::allow(conn, &address, now_utc())? {
+                return Ok(None);
+            }
+            Ok(Some(submissions::submit(conn, &cal, &input, now_utc())))
+        })
         .await?;
+    let Some(result) = result else {
+        let mut errors = FieldErrors::new();
+        errors.add("documents", submissions::TOO_MANY);
+        return form_page(&req, &state, &p, typed, errors, StatusCode::TOO_MANY_REQUESTS).await;
+    };
     match result {
         Ok(s) => Ok(see_other(&format!("/nop-truc-tuyen/da-nop/{}", s.lookup_token))),
         Err(ActionError::Invalid(e)) => {

@@ -2,9 +2,11 @@
 
 pub mod calendar;
 pub mod dossiers;
+pub mod feedback;
 pub mod lookup;
 pub mod procedures;
 pub mod reports;
+pub mod submissions;
 pub mod tokens;
 
 use actix_web::http::StatusCode;
@@ -24,6 +26,10 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .service(calendar::due_date)
         .service(procedures::list)
         .service(lookup::lookup)
+        .service(submissions::create)
+        .service(submissions::add_documents)
+        .service(feedback::create)
+        .service(feedback::public)
         .service(dossiers::create)
         .service(dossiers::list)
         .service(dossiers::show)

@@ -1,0 +1,347 @@
+//! Online submissions through the API (API.md "Online submissions"), so the
+//! national and provincial public-service portals can hand them over:
+//! `POST /api/v1/submissions` and the citizen's supplement,
+//! `POST /api/v1/submissions/{code}/documents`. Public and rate-limited.
+
+use std::collections::HashMap;
+
+use actix_multipart::Multipart;
+use actix_web::http::StatusCode;
+use actix_web::{post, web, HttpRequest, HttpResponse};
+use serde::{Deserialize, Serialize};
+
+use super::ApiError;
+use crate::domain::citizen::{parse_code, parse_verifier, NOT_FOUND, TOO_MANY_LOOKUPS};
+use crate::domain::fields::FieldErrors;
+use crate::domain::reception::ApplicantInput;
+use crate::domain::time::now_utc;
+use crate::error::ActionError;
+use crate::services::citizens::{self, Refusal};
+use crate::services::dossiers::lookup_url;
+use crate::services::submissions::{
+    self, DocumentUpload, SubmissionInput, SupplementError, Upload, FROM_API, TOO_MANY,
+};
+use crate::state::AppState;
+use crate::web::client_address;
+use crate::web::online::{limits, oversized_message};
+use crate::web::upload::{read_parts, Part, ReadError};
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct ApplicantBody {
+    kind: Option<String>,
+    full_name: Option<String>,
+    representative: Option<String>,
+    id_number: Option<String>,
+    phone: Option<String>,
+    email: Option<String>,
+    address: Option<String>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct DocumentBody {
+    name: String,
+    form: String,
+    count: Option<i64>,
+    file: String,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct SubmissionBody {
+    procedure_code: Option<String>,
+    applicant: Option<ApplicantBody>,
+    documents: Vec<DocumentBody>,
+    return_method: Option<String>,
+    postal_address: Option<String>,
+    /// Extension: `false` when the applicant declined news by email and SMS.
+    notify: Option<bool>,
+    /// Extension: the receiving office's code; the front office when absent.
+    office: Option<String>,
+}
+
+#[derive(Serialize)]
+struct Created {
+    code: String,
+    status: &'static str,
+    status_label: &'static str,
+    lookup_url: String,
+}
+
+fn too_large(limit: usize) -> ApiError {
+    ApiError::new(
+        StatusCode::PAYLOAD_TOO_LARGE,
+        "payload_too_large",
+        ReadError::TooLarge(limit).message(),
+    )
+}
+
+async fn read(payload: Multipart) -> Result<HashMap<String, Part>, ApiError> {
+    match read_parts(payload, limits()).await {
+        Ok(parts) => Ok(parts),
+        Err(ReadError::TooLarge(limit)) => Err(too_large(limit)),
+        Err(e) => Err(ApiError::new(
+            StatusCode::BAD_REQUEST,
+            "bad_request",
+            e.message(),
+        )),
+    }
+}
+
+/// The file part `name`, or 413 when it was over the per-file limit.
+fn file_part(parts: &HashMap<String, Part>, name: &str) -> Result<Option<Upload>, ApiError> {
+    match parts.get(name) {
+        Some(p) if p.oversized => Err(ApiError::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "payload_too_large",
+            format!("Tệp “{name}”: {}", oversized_message()),
+        )),
+        Some(p) if !p.bytes.is_empty() && !name.is_empty() => Ok(Some(Upload {
+            file_name: if p.file_name.is_empty() {
+                name.to_string()
+            } else {
+                p.file_name.clone()
+            },
+            bytes: p.bytes.clone(),
+        })),
+        _ => Ok(None),
+    }
+}
+
+fn idempotency_key(req: &HttpRequest) -> Result<Option<String>, ApiError> {
+    match req.headers().get("Idempotency-Key") {
+        None => Ok(None),
+        Some(v) => match v.to_str().map(str::trim) {
+            Ok(k) if !k.is_empty() && k.len() <= 200 => Ok(Some(format!("api:{k}"))),
+            _ => Err(ApiError::new(
+                StatusCode::BAD_REQUEST,
+                "bad_request",
+                "Idempotency-Key là chuỗi ký tự in được, tối đa 200 ký tự.",
+            )),
+        },
+    }
+}
+
+/// Page field names to the API's (`full_name` → `applicant.full_name`).
+fn api_fields(errors: &FieldErrors) -> FieldErrors {
+    const APPLICANT: [&str; 6] = [
+        "full_name",
+        "representative",
+        "id_number",
+        "phone",
+        "email",
+        "address",
+    ];
+    let mut out = FieldErrors::new();
+    for (f, m) in errors.iter() {
+        let name = match f {
+            "applicant_kind" => "applicant.kind".to_string(),
+            f if APPLICANT.contains(&f) => format!("applicant.{f}"),
+            f => f.to_string(),
+        };
+        out.add(&name, m);
+    }
+    out
+}
+
+async fn allowed(req: &HttpRequest, state: &AppState) -> Result<(), ApiError> {
+    let address = client_address(req, state);
+    let ok = state
+        .db
+        .run(move |conn| submissions::allow(conn, &address, now_utc()))
+        .await?;
+    if ok {
+        Ok(())
+    } else {
+        Err(ApiError::new(
+            StatusCode::TOO_MANY_REQUESTS,
+            "rate_limited",
+            TOO_MANY,
+        ))
+    }
+}
+
+#[post("/submissions")]
+pub async fn create(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    payload: Multipart,
+) -> Result<HttpResponse, ApiError> {
+    let key = idempotency_key(&req)?;
+    let parts = read(payload).await?;
+    let Some(json) = parts.get("submission") else {
+        let mut e = FieldErrors::new();
+        e.add("submission", "Thiếu phần `submission` (JSON) trong nội dung gửi lên.");
+        return Err(ApiError::validation(&e));
+    };
+    let body: SubmissionBody = serde_json::from_slice(&json.bytes).map_err(|e| {
+        let mut errors = FieldErrors::new();
+        errors.add("submission", format!("JSON không hợp lệ: {e}"));
+        ApiError::validation(&errors)
+    })?;
+    let mut documents = Vec::new();
+    for d in &body.documents {
+        documents.push(DocumentUpload {
+            name: d.name.clone(),
+            form: d.form.clone(),
+            count: d.count.map(|c| c.to_string()).unwrap_or_else(|| "1".into()),
+            file: file_part(&parts, d.file.trim())?,
+        });
+    }
+    let a = body.applicant.unwrap_or_default();
+    let input = SubmissionInput {
+        procedure_code: body.procedure_code.unwrap_or_default(),
+        office_code: body.office.unwrap_or_default(),
+        applicant: ApplicantInput {
+            kind: a.kind.unwrap_or_default(),
+            full_name: a.full_name.unwrap_or_default(),
+            representative: a.representative.unwrap_or_default(),
+            id_number: a.id_number.unwrap_or_default(),
+            phone: a.phone.unwrap_or_default(),
+            email: a.email.unwrap_or_default(),
+            address: a.address.unwrap_or_default(),
+        },
+        documents,
+        return_method: body.return_method.unwrap_or_else(|| "counter".into()),
+        postal_address: body.postal_address.unwrap_or_default(),
+        notify: body.notify.unwrap_or(true),
+        source: FROM_API,
+        form_key: key,
+    };
+    allowed(&req, &state).await?;
+    let cal = state.calendar().await?;
+    let result = state
+        .db
+        .run(move |conn| Ok(submissions::submit(conn, &cal, &input, now_utc())))
+        .await?;
+    match result {
+        Ok(s) => Ok(HttpResponse::Created().json(Created {
+            status_label: submissions::status_label(&s.status),
+            status: if s.status == submissions::ACCEPTED {
+                "received"
+            } else {
+                crate::domain::dossier::Status::parse(&s.status)
+                    .map(|x| x.as_str())
+                    .unwrap_or("submitted")
+            },
+            lookup_url: lookup_url(&state.config.public_url, &s.lookup_token),
+            code: s.code,
+        })),
+        Err(ActionError::Invalid(e)) => Err(ApiError::validation(&api_fields(&e))),
+        Err(ActionError::Failed(e)) => Err(e.into()),
+    }
+}
+
+#[derive(Serialize)]
+struct Supplemented {
+    code: String,
+    status: &'static str,
+    status_label: &'static str,
+    received_files: usize,
+}
+
+/// The citizen's supplement: one file part per document asked for, named
+/// as the document's position (`0`, `1`…) or `file.0`, `file.1`…, with the
+/// verifier in a part `verifier`.
+#[post("/submissions/{code}/documents")]
+pub async fn add_documents(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    path: web::Path<String>,
+    payload: Multipart,
+) -> Result<HttpResponse, ApiError> {
+    let parts = read(payload).await?;
+    let verifier = parts.get("verifier").map(Part::text).unwrap_or_default();
+    let mut errors = FieldErrors::new();
+    let code = errors.check("code", parse_code(&path.into_inner()));
+    let verifier = errors.check("verifier", parse_verifier(&verifier));
+    let (Some(code), Some(verifier)) = (code, verifier) else {
+        return Err(ApiError::validation(&errors));
+    };
+    let address = client_address(&req, &state);
+    let found = state
+        .db
+        .run(move |conn| citizens::lookup(conn, &code, &verifier, &address, now_utc()))
+        .await?;
+    let found = match found {
+        Ok(f) => f,
+        Err(Refusal::NotFound) => {
+            return Err(ApiError::new(StatusCode::NOT_FOUND, "not_found", NOT_FOUND))
+        }
+        Err(Refusal::TooMany) => {
+            return Err(ApiError::new(
+                StatusCode::TOO_MANY_REQUESTS,
+                "rate_limited",
+                TOO_MANY_LOOKUPS,
+            ))
+        }
+    };
+    let target = crate::web::online::target_of(found);
+    let asked = {
+        let target = target.clone();
+        state
+            .db
+            .run(move |conn| submissions::asked_lines(conn, &target))
+            .await?
+    };
+    let mut lines = Vec::new();
+    for (i, a) in asked.iter().enumerate() {
+        let named = [format!("file.{i}"), i.to_string(), a.name.clone()];
+        let mut file = None;
+        for n in &named {
+            if let Some(f) = file_part(&parts, n)? {
+                file = Some(f);
+                break;
+            }
+        }
+        lines.push(DocumentUpload {
+            name: a.name.clone(),
+            form: a.form.clone(),
+            count: a.count.clone(),
+            file,
+        });
+    }
+    let count = lines.iter().filter(|l| l.file.is_some()).count();
+    allowed(&req, &state).await?;
+    let result = {
+        let target = target.clone();
+        state
+            .db
+            .run(move |conn| Ok(submissions::supplement(conn, &target, &lines, now_utc())))
+            .await?
+    };
+    match result {
+        Ok(()) => {
+            let status = state
+                .db
+                .run(move |conn| {
+                    let found = match target {
+                        submissions::SupplementTarget::Submission(s) => {
+                            citizens::Found::Submission(crate::db::submissions::Submission::find(
+                                conn, s.id,
+                            )?)
+                        }
+                        submissions::SupplementTarget::Dossier(d) => citizens::Found::Dossier(
+                            crate::db::dossiers::Dossier::find(conn, d.id)?,
+                        ),
+                    };
+                    citizens::status_of(conn, found)
+                })
+                .await?;
+            Ok(HttpResponse::Ok().json(Supplemented {
+                code: status.code,
+                status: status.status.as_str(),
+                status_label: status.status.label(),
+                received_files: count,
+            }))
+        }
+        Err(SupplementError::Invalid(e)) => Err(ApiError::validation(&e)),
+        Err(SupplementError::NotAwaited) => Err(ApiError::new(
+            StatusCode::CONFLICT,
+            "wrong_state",
+            "Hồ sơ hiện không chờ bổ sung.",
+        )),
+        Err(SupplementError::Failed(e)) => Err(e.into()),
+    }
+}
