@@ -202,6 +202,29 @@ pub fn not_accepted(
     counted_in_period(conn, "counter_notices", "kind", offices, period)
 }
 
+/// Online submissions sent back for a supplement or refused in the period,
+/// by office and procedure (`key` is the action).
+pub fn online_not_accepted(
+    conn: &mut DbConnection,
+    offices: &[i64],
+    period: Period,
+) -> Result<Vec<GroupCount>, AppError> {
+    if offices.is_empty() {
+        return Ok(Vec::new());
+    }
+    let sql = format!(
+        "SELECT s.office_id AS office_id, s.procedure_id AS procedure_id, e.action AS key, \
+         COUNT(*) AS n FROM submission_events e JOIN submissions s ON s.id = e.submission_id \
+         WHERE s.office_id IN ({}) AND e.at >= {} AND e.at < {} \
+         AND e.action IN ('reject_online', 'request_supplement') \
+         GROUP BY s.office_id, s.procedure_id, e.action",
+        ids(offices),
+        ts(period.start_utc()),
+        ts(period.end_utc())
+    );
+    load(conn, sql)
+}
+
 /// Ratings given in the period, by office, procedure and level.
 pub fn ratings(
     conn: &mut DbConnection,

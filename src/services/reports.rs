@@ -525,6 +525,51 @@ pub struct PeriodReport {
     pub by_office: Vec<ReportLine>,
     pub by_field: Vec<FieldGroup>,
     pub total: ReportLine,
+    /// Feedback received and answered in the period.
+    pub feedback: FeedbackSummary,
+}
+
+/// Feedback in a period: received, answered, and how long answers took.
+#[derive(Debug, Clone, Default)]
+pub struct FeedbackSummary {
+    pub received: i64,
+    pub answered: i64,
+    /// Average time from receipt to answer, in days (one decimal), of
+    /// those answered in the period.
+    pub average_answer_days: Option<f64>,
+}
+
+impl FeedbackSummary {
+    pub fn average_label(&self) -> String {
+        match self.average_answer_days {
+            Some(d) => format!("{d:.1} ngày").replace('.', ","),
+            None => "—".into(),
+        }
+    }
+}
+
+fn feedback_summary(
+    conn: &mut DbConnection,
+    ids: &[i64],
+    period: Period,
+) -> Result<FeedbackSummary, AppError> {
+    let (received, answered) = crate::db::feedback::Feedback::period(
+        conn,
+        ids,
+        period.start_utc(),
+        period.end_utc(),
+    )?;
+    let n = answered.len() as i64;
+    let average_answer_days = (n > 0).then(|| {
+        let secs: i64 = answered.iter().map(|(c, a)| (*a - *c).num_seconds().max(0)).sum();
+        let days = secs as f64 / n as f64 / 86_400.0;
+        (days * 10.0).round() / 10.0
+    });
+    Ok(FeedbackSummary {
+        received,
+        answered: n,
+        average_answer_days,
+    })
 }
 
 pub fn period_report(
@@ -537,7 +582,9 @@ pub fn period_report(
     // today for a period that has not ended yet.
     let as_of = period.to.min(crate::domain::time::today());
     let rows = reports::period_rows(conn, &ids, period, as_of)?;
-    let refused_at_counter = reports::not_accepted(conn, &ids, period)?;
+    let mut refused_at_counter = reports::not_accepted(conn, &ids, period)?;
+    refused_at_counter.extend(reports::online_not_accepted(conn, &ids, period)?);
+    let feedback = feedback_summary(conn, &ids, period)?;
     let ratings = reports::ratings(conn, &ids, period)?;
     // (office, procedure) → counts, with what was not accepted beside.
     let mut cells: BTreeMap<(i64, i64), (PeriodCounts, Satisfaction)> = BTreeMap::new();
@@ -630,6 +677,7 @@ pub fn period_report(
         by_office,
         by_field,
         total,
+        feedback,
     })
 }
 

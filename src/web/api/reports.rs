@@ -186,6 +186,15 @@ struct PeriodJson {
     not_accepted: i64,
     on_time_rate: Option<f64>,
     satisfaction: Satisfaction,
+    /// Extension: feedback received and answered in the period.
+    feedback: FeedbackJson,
+}
+
+#[derive(Serialize)]
+struct FeedbackJson {
+    received: i64,
+    answered: i64,
+    average_answer_days: Option<f64>,
 }
 
 #[get("/reports/period")]
@@ -259,6 +268,11 @@ pub async fn period(
             satisfied: s.satisfied,
             dissatisfied: s.dissatisfied,
             rate: s.rate(),
+        },
+        feedback: FeedbackJson {
+            received: r.feedback.received,
+            answered: r.feedback.answered,
+            average_answer_days: r.feedback.average_answer_days,
         },
     }))
 }

@@ -200,6 +200,7 @@ struct PeriodPage {
     total: LineView,
     balanced: bool,
     next_query: String,
+    feedback: crate::services::reports::FeedbackSummary,
 }
 
 #[derive(Template)]
@@ -335,6 +336,7 @@ pub async fn page(
             sections: sections(&l.report),
             total: line(String::new(), &l.report.total, true),
             balanced: l.report.total.counts.balances(),
+            feedback: l.report.feedback.clone(),
             next_query: format!(
                 "tu_ngay={}&den_ngay={}&don_vi={}",
                 urlencode(&format_date(next.from)),
