@@ -61,7 +61,8 @@ impl StoredFile {
                 stored_files::created_at.eq(now),
             ))
             .execute(conn)?;
-        Self::by_token(conn, token)?.ok_or_else(|| AppError::Internal("stored file vanished".into()))
+        Self::by_token(conn, token)?
+            .ok_or_else(|| AppError::Internal("stored file vanished".into()))
     }
 
     pub fn by_token(conn: &mut DbConnection, token: &str) -> Result<Option<StoredFile>, AppError> {

@@ -106,7 +106,10 @@ pub struct QueueRow {
 }
 
 impl Submission {
-    pub fn insert(conn: &mut DbConnection, new: &NewSubmission<'_>) -> Result<Submission, AppError> {
+    pub fn insert(
+        conn: &mut DbConnection,
+        new: &NewSubmission<'_>,
+    ) -> Result<Submission, AppError> {
         Ok(diesel::insert_into(submissions::table)
             .values(new)
             .get_result::<Submission>(conn)?)
@@ -127,10 +130,7 @@ impl Submission {
             .optional()?)
     }
 
-    pub fn by_form_key(
-        conn: &mut DbConnection,
-        key: &str,
-    ) -> Result<Option<Submission>, AppError> {
+    pub fn by_form_key(conn: &mut DbConnection, key: &str) -> Result<Option<Submission>, AppError> {
         Ok(submissions::table
             .filter(submissions::form_key.eq(key))
             .select(Submission::as_select())
@@ -242,7 +242,10 @@ impl Submission {
             submission_files::table
                 .inner_join(stored_files::table)
                 .filter(submission_files::submission_id.eq(id))
-                .order((submission_files::round.asc(), submission_files::position.asc()))
+                .order((
+                    submission_files::round.asc(),
+                    submission_files::position.asc(),
+                ))
                 .select((
                     submission_files::position,
                     submission_files::name,
@@ -255,15 +258,17 @@ impl Submission {
                 .load(conn)?;
         Ok(rows
             .into_iter()
-            .map(|(position, name, form, count, round, added_at, file)| SubmissionFile {
-                position,
-                name,
-                form,
-                count,
-                round,
-                added_at,
-                file,
-            })
+            .map(
+                |(position, name, form, count, round, added_at, file)| SubmissionFile {
+                    position,
+                    name,
+                    form,
+                    count,
+                    round,
+                    added_at,
+                    file,
+                },
+            )
             .collect())
     }
 

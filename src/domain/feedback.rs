@@ -100,7 +100,11 @@ pub fn check(input: &FeedbackInput) -> Result<CheckedFeedback, FieldErrors> {
     let topic = errors
         .check(
             "topic",
-            text(&input.topic, NAME_MAX, Some("Chọn hoặc nhập chủ đề phản ánh.")),
+            text(
+                &input.topic,
+                NAME_MAX,
+                Some("Chọn hoặc nhập chủ đề phản ánh."),
+            ),
         )
         .flatten();
     let content = errors.check(

@@ -53,7 +53,9 @@ pub fn check_scan(bytes: &[u8]) -> Result<ScanKind, String> {
     }
     if bytes.starts_with(b"\x89PNG\r\n\x1a\n") {
         // A PNG starts with its header chunk and ends with IEND.
-        if bytes.len() < 57 || &bytes[12..16] != b"IHDR" || !bytes.ends_with(b"IEND\xAE\x42\x60\x82")
+        if bytes.len() < 57
+            || &bytes[12..16] != b"IHDR"
+            || !bytes.ends_with(b"IEND\xAE\x42\x60\x82")
         {
             return Err(broken("PNG"));
         }
@@ -73,6 +75,12 @@ fn broken(kind: &str) -> String {
 }
 
 fn pdf_pages(bytes: &[u8]) -> Result<i32, String> {
+    // A whole PDF ends with its end-of-file marker (some writers pad after):
+    // a file cut short in the upload or the scanner does not.
+    let tail = &bytes[bytes.len().saturating_sub(1024)..];
+    if !tail.windows(5).any(|w| w == b"%%EOF") {
+        return Err(broken("PDF"));
+    }
     // lopdf may panic on some malformed input: treat that as broken too.
     let parsed = std::panic::catch_unwind(|| {
         lopdf::Document::load_mem(bytes).map(|doc| doc.get_pages().len())
@@ -145,7 +153,9 @@ pub mod tests {
     #[test]
     fn broken_and_disguised_files_are_refused() {
         let pdf = tiny_pdf();
-        assert!(check_scan(&pdf[..pdf.len() / 2]).unwrap_err().contains("hỏng"));
+        assert!(check_scan(&pdf[..pdf.len() / 2])
+            .unwrap_err()
+            .contains("hỏng"));
         assert!(check_scan(b"%PDF-1.4\nnot a pdf\n%%EOF\n")
             .unwrap_err()
             .contains("hỏng"));

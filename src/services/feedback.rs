@@ -204,16 +204,22 @@ pub fn act(
     }
     match step {
         Step::Assign(username) => {
-            let officer = User::find_by_username(conn, username.trim())?
-                .filter(|u| {
-                    u.active && (u.role == Role::Officer.as_str() || u.role == Role::Leader.as_str())
-                });
+            let officer = User::find_by_username(conn, username.trim())?.filter(|u| {
+                u.active && (u.role == Role::Officer.as_str() || u.role == Role::Leader.as_str())
+            });
             let visible = super::dossiers::visible_offices(conn, actor.office_id)?;
             let Some(officer) = officer.filter(|u| visible.contains(&u.office_id)) else {
-                return Err(ActionError::field("officer", "Chọn cán bộ xử lý trong danh sách."));
+                return Err(ActionError::field(
+                    "officer",
+                    "Chọn cán bộ xử lý trong danh sách.",
+                ));
             };
             write_tx(conn, |conn| {
-                let status = if f.status == RECEIVED { ASSIGNED } else { &f.status };
+                let status = if f.status == RECEIVED {
+                    ASSIGNED
+                } else {
+                    &f.status
+                };
                 Feedback::assign(conn, f.id, officer.id, status, now)?;
                 crate::db::audit::record(
                     conn,
@@ -239,7 +245,8 @@ pub fn act(
                 Feedback::answer(conn, f.id, &answer, actor.user_id, ANSWERED, now)?;
                 if let Some(email) = f.contact_email.as_deref().filter(|e| !e.is_empty()) {
                     let office = Office::find(conn, f.office_id)?;
-                    let (subject, body) = answer_letter(&office.name, &f.topic, &f.content, &answer);
+                    let (subject, body) =
+                        answer_letter(&office.name, &f.topic, &f.content, &answer);
                     super::notifications::put(
                         conn,
                         None,

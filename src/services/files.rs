@@ -53,7 +53,10 @@ pub fn attach_scan(
     let name = errors
         .check(
             "name",
-            long_text(name, Some("Nhập tên giấy tờ (ví dụ: Đơn yêu cầu thi hành án).")),
+            long_text(
+                name,
+                Some("Nhập tên giấy tờ (ví dụ: Đơn yêu cầu thi hành án)."),
+            ),
         )
         .flatten();
     let scan = if bytes.is_empty() {

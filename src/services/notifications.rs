@@ -105,11 +105,31 @@ pub fn write(
     let mut written = 0;
     if let Some(address) = email {
         let l = letter(news, facts);
-        put(conn, dossier_id, news.as_str(), EMAIL, address, &l.subject, &l.body, link, now)?;
+        put(
+            conn,
+            dossier_id,
+            news.as_str(),
+            EMAIL,
+            address,
+            &l.subject,
+            &l.body,
+            link,
+            now,
+        )?;
         written += 1;
     }
     if let Some(p) = phone {
-        put(conn, dossier_id, news.as_str(), SMS, p.as_str(), "", &sms(news, facts), link, now)?;
+        put(
+            conn,
+            dossier_id,
+            news.as_str(),
+            SMS,
+            p.as_str(),
+            "",
+            &sms(news, facts),
+            link,
+            now,
+        )?;
         written += 1;
     }
     Ok(written)

@@ -553,15 +553,14 @@ fn feedback_summary(
     ids: &[i64],
     period: Period,
 ) -> Result<FeedbackSummary, AppError> {
-    let (received, answered) = crate::db::feedback::Feedback::period(
-        conn,
-        ids,
-        period.start_utc(),
-        period.end_utc(),
-    )?;
+    let (received, answered) =
+        crate::db::feedback::Feedback::period(conn, ids, period.start_utc(), period.end_utc())?;
     let n = answered.len() as i64;
     let average_answer_days = (n > 0).then(|| {
-        let secs: i64 = answered.iter().map(|(c, a)| (*a - *c).num_seconds().max(0)).sum();
+        let secs: i64 = answered
+            .iter()
+            .map(|(c, a)| (*a - *c).num_seconds().max(0))
+            .sum();
         let days = secs as f64 / n as f64 / 86_400.0;
         (days * 10.0).round() / 10.0
     });

@@ -223,7 +223,8 @@ pub fn submit(
     let checked = reception::check_reception(conn, cal, office.id, &reception, now);
     if let Err(ActionError::Invalid(e)) = &checked {
         for (field, message) in e.iter() {
-            if field == "documents" && message.starts_with("Còn thiếu giấy tờ bắt buộc") {
+            if field == "documents" && message.starts_with("Còn thiếu giấy tờ bắt buộc")
+            {
                 let names = message
                     .trim_start_matches("Còn thiếu giấy tờ bắt buộc: ")
                     .split(". Hồ sơ")
@@ -243,8 +244,8 @@ pub fn submit(
     if !errors.is_empty() {
         return Err(ActionError::Invalid(errors));
     }
-    let procedure = Procedure::find_by_code(conn, input.procedure_code.trim())?
-        .ok_or(AppError::NotFound)?;
+    let procedure =
+        Procedure::find_by_code(conn, input.procedure_code.trim())?.ok_or(AppError::NotFound)?;
     let mut attempt = 0;
     loop {
         attempt += 1;
@@ -322,7 +323,10 @@ fn store(
         "submit",
         None,
         SUBMITTED,
-        &format!("Công dân nộp hồ sơ trực tuyến, {} tệp bản quét", files.len()),
+        &format!(
+            "Công dân nộp hồ sơ trực tuyến, {} tệp bản quét",
+            files.len()
+        ),
     )?;
     notify(conn, &s, News::Submitted, now)?;
     Ok(s)
@@ -489,66 +493,74 @@ pub fn decide(
         Decision::Accept => None,
     };
     write_tx(conn, |conn| {
-            let s = Submission::find(conn, id)?;
-            if s.version != version {
-                return Err(ActError::Stale(
-                    "Hồ sơ vừa được người khác xử lý; hãy xem lại trạng thái mới.".into(),
-                ));
-            }
-            let from: &[&str] = match decision {
-                Decision::Refuse(_) => &[SUBMITTED, AWAITING_SUPPLEMENT],
-                _ => &[SUBMITTED],
-            };
-            if !from.contains(&s.status.as_str()) {
-                return Err(ActError::WrongState(format!(
-                    "Hồ sơ đang ở trạng thái “{}”, không thực hiện được thao tác này.",
-                    status_label(&s.status)
-                )));
-            }
-            match decision {
-                Decision::Accept => accept(conn, cal, actor, &s, now).map(Some),
-                Decision::Supplement(_, note) => {
-                    let missing = missing_json.as_deref().unwrap_or("[]");
-                    moved(conn, &s, AWAITING_SUPPLEMENT, Some(missing), None, None, now)?;
-                    let mut text = format!(
-                        "Yêu cầu bổ sung: {}",
-                        super::citizens::missing_lines(missing).join("; ")
-                    );
-                    if !note.trim().is_empty() {
-                        text.push_str(&format!(". {}", note.trim()));
-                    }
-                    Submission::add_event(
-                        conn,
-                        s.id,
-                        now,
-                        Some(actor.user_id),
-                        "request_supplement",
-                        Some(&s.status),
-                        AWAITING_SUPPLEMENT,
-                        &text,
-                    )?;
-                    let fresh = Submission::find(conn, s.id)?;
-                    notify(conn, &fresh, News::SupplementRequested, now)?;
-                    Ok(None)
+        let s = Submission::find(conn, id)?;
+        if s.version != version {
+            return Err(ActError::Stale(
+                "Hồ sơ vừa được người khác xử lý; hãy xem lại trạng thái mới.".into(),
+            ));
+        }
+        let from: &[&str] = match decision {
+            Decision::Refuse(_) => &[SUBMITTED, AWAITING_SUPPLEMENT],
+            _ => &[SUBMITTED],
+        };
+        if !from.contains(&s.status.as_str()) {
+            return Err(ActError::WrongState(format!(
+                "Hồ sơ đang ở trạng thái “{}”, không thực hiện được thao tác này.",
+                status_label(&s.status)
+            )));
+        }
+        match decision {
+            Decision::Accept => accept(conn, cal, actor, &s, now).map(Some),
+            Decision::Supplement(_, note) => {
+                let missing = missing_json.as_deref().unwrap_or("[]");
+                moved(
+                    conn,
+                    &s,
+                    AWAITING_SUPPLEMENT,
+                    Some(missing),
+                    None,
+                    None,
+                    now,
+                )?;
+                let mut text = format!(
+                    "Yêu cầu bổ sung: {}",
+                    super::citizens::missing_lines(missing).join("; ")
+                );
+                if !note.trim().is_empty() {
+                    text.push_str(&format!(". {}", note.trim()));
                 }
-                Decision::Refuse(reason) => {
-                    let reason = reason.trim();
-                    moved(conn, &s, NOT_ACCEPTED, None, Some(reason), None, now)?;
-                    Submission::add_event(
-                        conn,
-                        s.id,
-                        now,
-                        Some(actor.user_id),
-                        "reject_online",
-                        Some(&s.status),
-                        NOT_ACCEPTED,
-                        &format!("Không tiếp nhận. Lý do: {reason}"),
-                    )?;
-                    let fresh = Submission::find(conn, s.id)?;
-                    notify(conn, &fresh, News::NotAccepted, now)?;
-                    Ok(None)
-                }
+                Submission::add_event(
+                    conn,
+                    s.id,
+                    now,
+                    Some(actor.user_id),
+                    "request_supplement",
+                    Some(&s.status),
+                    AWAITING_SUPPLEMENT,
+                    &text,
+                )?;
+                let fresh = Submission::find(conn, s.id)?;
+                notify(conn, &fresh, News::SupplementRequested, now)?;
+                Ok(None)
             }
+            Decision::Refuse(reason) => {
+                let reason = reason.trim();
+                moved(conn, &s, NOT_ACCEPTED, None, Some(reason), None, now)?;
+                Submission::add_event(
+                    conn,
+                    s.id,
+                    now,
+                    Some(actor.user_id),
+                    "reject_online",
+                    Some(&s.status),
+                    NOT_ACCEPTED,
+                    &format!("Không tiếp nhận. Lý do: {reason}"),
+                )?;
+                let fresh = Submission::find(conn, s.id)?;
+                notify(conn, &fresh, News::NotAccepted, now)?;
+                Ok(None)
+            }
+        }
     })
 }
 
@@ -588,7 +600,13 @@ fn check_missing(lines: &[DocumentInput], note: &str) -> Result<String, ActError
         .enumerate()
         .filter(|(_, l)| !l.name.trim().is_empty())
         .filter_map(|(i, l)| {
-            check_document(&l.name, &l.form, &l.count, &format!("missing.{i}"), &mut errors)
+            check_document(
+                &l.name,
+                &l.form,
+                &l.count,
+                &format!("missing.{i}"),
+                &mut errors,
+            )
         })
         .collect();
     if checked.is_empty() && errors.is_empty() {
@@ -708,7 +726,10 @@ impl From<diesel::result::Error> for SupplementError {
 }
 
 /// The documents a supplement should bring: the lines asked for.
-pub fn asked_lines(conn: &mut DbConnection, target: &SupplementTarget) -> Result<Vec<DocumentInput>, AppError> {
+pub fn asked_lines(
+    conn: &mut DbConnection,
+    target: &SupplementTarget,
+) -> Result<Vec<DocumentInput>, AppError> {
     let json = match target {
         SupplementTarget::Submission(s) => s.missing.clone(),
         SupplementTarget::Dossier(d) => crate::db::supplements::Supplement::of_dossier(conn, d.id)?
@@ -730,7 +751,11 @@ pub fn asked_lines(conn: &mut DbConnection, target: &SupplementTarget) -> Result
                     .and_then(DocumentForm::parse)
                     .map(|f| f.as_str().to_string())
                     .unwrap_or_else(|| "copy".into()),
-                count: m.get("count").and_then(|c| c.as_i64()).unwrap_or(1).to_string(),
+                count: m
+                    .get("count")
+                    .and_then(|c| c.as_i64())
+                    .unwrap_or(1)
+                    .to_string(),
             })
         })
         .collect())
@@ -849,7 +874,8 @@ pub fn allow(conn: &mut DbConnection, address: &str, now: NaiveDateTime) -> Resu
     let key = crate::domain::citizen::address_key(address);
     write_tx(conn, |conn| {
         lookups::lock_key(conn, &key)?;
-        let recent = lookups::count_since(conn, BY_ADDRESS, &key, now - chrono::Duration::hours(1))?;
+        let recent =
+            lookups::count_since(conn, BY_ADDRESS, &key, now - chrono::Duration::hours(1))?;
         if recent >= PER_HOUR {
             return Ok(false);
         }

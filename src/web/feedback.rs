@@ -491,8 +491,7 @@ async fn show_page(
             created_at: format_datetime(f.created_at),
             answered_at: f.answered_at.map(format_datetime).unwrap_or_default(),
             can_triage: open && feedback::may_triage(user.role),
-            can_answer: open
-                && (feedback::may_triage(user.role) || f.assignee_id == Some(user.id)),
+            can_answer: open && (feedback::may_triage(user.role) || f.assignee_id == Some(user.id)),
             assignee,
             officers,
             errors,

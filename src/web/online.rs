@@ -62,7 +62,10 @@ struct ChoosePage {
 }
 
 #[get("/nop-truc-tuyen")]
-pub async fn choose(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpResponse, AppError> {
+pub async fn choose(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, AppError> {
     let items = state
         .db
         .run(|conn| Procedure::all(conn))
@@ -255,8 +258,15 @@ pub async fn submit(
                 return_method: "counter".into(),
                 ..Default::default()
             };
-            return form_page(&req, &state, &p, typed, errors, StatusCode::PAYLOAD_TOO_LARGE)
-                .await;
+            return form_page(
+                &req,
+                &state,
+                &p,
+                typed,
+                errors,
+                StatusCode::PAYLOAD_TOO_LARGE,
+            )
+            .await;
         }
         Err(e) => return Err(e.into()),
     };
@@ -300,7 +310,15 @@ pub async fn submit(
         fields.push(field);
     }
     if !errors.is_empty() {
-        return form_page(&req, &state, &p, typed, errors, StatusCode::UNPROCESSABLE_ENTITY).await;
+        return form_page(
+            &req,
+            &state,
+            &p,
+            typed,
+            errors,
+            StatusCode::UNPROCESSABLE_ENTITY,
+        )
+        .await;
     }
     let input = SubmissionInput {
         procedure_code: p.procedure.code.clone(),
@@ -335,13 +353,32 @@ pub async fn submit(
     let Some(result) = result else {
         let mut errors = FieldErrors::new();
         errors.add("documents", submissions::TOO_MANY);
-        return form_page(&req, &state, &p, typed, errors, StatusCode::TOO_MANY_REQUESTS).await;
+        return form_page(
+            &req,
+            &state,
+            &p,
+            typed,
+            errors,
+            StatusCode::TOO_MANY_REQUESTS,
+        )
+        .await;
     };
     match result {
-        Ok(s) => Ok(see_other(&format!("/nop-truc-tuyen/da-nop/{}", s.lookup_token))),
+        Ok(s) => Ok(see_other(&format!(
+            "/nop-truc-tuyen/da-nop/{}",
+            s.lookup_token
+        ))),
         Err(ActionError::Invalid(e)) => {
             let errors = remap(e, &fields);
-            form_page(&req, &state, &p, typed, errors, StatusCode::UNPROCESSABLE_ENTITY).await
+            form_page(
+                &req,
+                &state,
+                &p,
+                typed,
+                errors,
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await
         }
         Err(ActionError::Failed(e)) => Err(e),
     }

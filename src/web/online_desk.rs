@@ -16,9 +16,9 @@ use askama::Template;
 use super::layout::Layout;
 use super::upload::{self, Limits};
 use super::{html, see_other};
+use crate::auth::csrf::CsrfForm;
 use crate::auth::extract::CurrentUser;
 use crate::auth::session::push_flash;
-use crate::auth::csrf::CsrfForm;
 use crate::auth::Staff;
 use crate::db::submissions::{QueueRow, Submission};
 use crate::domain::fields::FieldErrors;
@@ -238,7 +238,10 @@ async fn show_page(
                 Vec::new()
             },
             can_decide: user.role == Role::Reception
-                && matches!(d.submission.status.as_str(), SUBMITTED | AWAITING_SUPPLEMENT),
+                && matches!(
+                    d.submission.status.as_str(),
+                    SUBMITTED | AWAITING_SUPPLEMENT
+                ),
             open,
             errors,
             typed,

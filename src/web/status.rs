@@ -140,9 +140,7 @@ pub async fn lookup_submit(
             .await?
     };
     match found {
-        Ok(found) => {
-            status_response(&req, &state, found, FieldErrors::new(), StatusCode::OK).await
-        }
+        Ok(found) => status_response(&req, &state, found, FieldErrors::new(), StatusCode::OK).await,
         Err(Refusal::NotFound) => {
             lookup_page(
                 &req,

@@ -81,7 +81,12 @@ pub async fn read_parts(
         if fields > limits.max_fields {
             return Err(ReadError::TooManyFields);
         }
-        let name = field.name().unwrap_or("").chars().take(100).collect::<String>();
+        let name = field
+            .name()
+            .unwrap_or("")
+            .chars()
+            .take(100)
+            .collect::<String>();
         let file_name: Option<String> = field
             .content_disposition()
             .and_then(|d| d.get_filename())

@@ -255,7 +255,7 @@ async fn long_bulk_assignment_failures_never_overflow_the_cookie(app: TestApp) {
 }
 
 /// A branch office with its own counter, officer and leader (`app` is the admin).
-async fn branch(app: &TestApp) -> (String, String, String) {
+pub async fn branch(app: &TestApp) -> (String, String, String) {
     let r = app
         .post_form(
             "/admin/offices",

@@ -21,6 +21,7 @@ mod catalog;
 pub mod citizens;
 mod cli;
 mod dossiers_api;
+mod online;
 mod processing;
 mod processing_pages;
 mod reception;

@@ -172,7 +172,10 @@ pub async fn create(
     let parts = read(payload).await?;
     let Some(json) = parts.get("submission") else {
         let mut e = FieldErrors::new();
-        e.add("submission", "Thiếu phần `submission` (JSON) trong nội dung gửi lên.");
+        e.add(
+            "submission",
+            "Thiếu phần `submission` (JSON) trong nội dung gửi lên.",
+        );
         return Err(ApiError::validation(&e));
     };
     let body: SubmissionBody = serde_json::from_slice(&json.bytes).map_err(|e| {
