@@ -10,6 +10,7 @@ mod auth;
 mod browser;
 mod browser_citizens;
 mod browser_counter_day;
+mod browser_online;
 mod browser_prints;
 mod browser_processing;
 mod browser_reception;
