@@ -76,6 +76,7 @@ pub struct PublicStatus {
 
 /// What a code found: a dossier, or an online submission not yet accepted.
 #[derive(Debug, Clone)]
+#[allow(clippy::large_enum_variant)]
 pub enum Found {
     Dossier(Dossier),
     Submission(Submission),

@@ -163,7 +163,8 @@ pub fn find_visible(
     public_id: &str,
 ) -> Result<Option<Feedback>, AppError> {
     let visible = super::dossiers::visible_offices(conn, actor.office_id)?;
-    Ok(Feedback::by_public_id(conn, public_id)?.filter(|f| visible.contains(&f.office_id)))
+    Ok(Feedback::by_public_id(conn, public_id)?
+        .filter(|f| visible.contains(&f.office_id) || f.assignee_id == Some(actor.user_id)))
 }
 
 pub fn list(

@@ -18,7 +18,7 @@ use crate::services::Actor;
 /// officer and the leader the result (and documents).
 pub fn kinds_for(role: Role) -> &'static [&'static str] {
     match role {
-        Role::Reception => &[files::DOCUMENT, files::RESULT],
+        Role::Reception => &[files::DOCUMENT],
         Role::Officer | Role::Leader => &[files::DOCUMENT, files::RESULT],
         _ => &[],
     }

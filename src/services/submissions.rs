@@ -238,8 +238,8 @@ pub fn submit(
                 errors.add(field, message);
             }
         }
-    } else if let Err(e) = checked {
-        return Err(e);
+    } else {
+        checked?;
     }
     if !errors.is_empty() {
         return Err(ActionError::Invalid(errors));
@@ -699,6 +699,7 @@ fn accept(
 
 /// What a citizen's supplement went to.
 #[derive(Debug, Clone)]
+#[allow(clippy::large_enum_variant)]
 pub enum SupplementTarget {
     Submission(Submission),
     Dossier(Dossier),

@@ -121,10 +121,7 @@ pub async fn public_form(
     req: HttpRequest,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, AppError> {
-    let form = FeedbackForm {
-        publish_consent: "1".into(),
-        ..Default::default()
-    };
+    let form = FeedbackForm::default();
     form_page(&req, &state, form, FieldErrors::new(), None, StatusCode::OK).await
 }
 
@@ -241,7 +238,7 @@ struct AnswersPage {
 
 #[derive(Deserialize)]
 pub struct PageQuery {
-    trang: Option<i64>,
+    page: Option<i64>,
 }
 
 #[get("/phan-anh/tra-loi")]
@@ -251,7 +248,7 @@ pub async fn answers(
     query: web::Query<PageQuery>,
 ) -> Result<HttpResponse, AppError> {
     const PER_PAGE: i64 = 20;
-    let page = query.trang.unwrap_or(1).clamp(1, 100_000);
+    let page = query.page.unwrap_or(1).clamp(1, 100_000);
     let (items, total) = state
         .db
         .run(move |conn| Feedback::published(conn, (page - 1) * PER_PAGE, PER_PAGE))

@@ -39,7 +39,7 @@ fn path_has_forbidden(path: &str) -> bool {
 }
 
 /// The JSON path of the first string (or key) with a forbidden character.
-fn json_offender(v: &serde_json::Value, at: &str) -> Option<String> {
+pub fn json_offender(v: &serde_json::Value, at: &str) -> Option<String> {
     match v {
         serde_json::Value::String(s) if has_forbidden(s) => Some(at.to_string()),
         serde_json::Value::Array(items) => items

@@ -68,7 +68,7 @@ pub async fn choose(
 ) -> Result<HttpResponse, AppError> {
     let items = state
         .db
-        .run(|conn| Procedure::all(conn))
+        .run(Procedure::all)
         .await?
         .into_iter()
         .filter(takes_online)
@@ -393,6 +393,7 @@ struct DonePage {
     submitted_at: String,
     token: String,
     rule: &'static str,
+    status: &'static str,
 }
 
 /// The confirmation: the submission's code, the verifier rule and the link
@@ -422,6 +423,7 @@ pub async fn done(
         StatusCode::OK,
         &DonePage {
             page: Layout::public(&req, "Đã nộp hồ sơ trực tuyến", user.as_ref(), front),
+            status: submissions::status_label(&s.status),
             code: s.code,
             procedure,
             submitted_at: format_datetime(s.submitted_at),
@@ -523,10 +525,33 @@ pub async fn supplement(
         )
         .await;
     }
+    let address = super::client_address(&req, &state);
     let result = state
         .db
-        .run(move |conn| Ok(submissions::supplement(conn, &target, &lines, now_utc())))
+        .run(move |conn| {
+            if !submissions::allow(conn, &address, now_utc())? {
+                return Ok(None);
+            }
+            Ok(Some(submissions::supplement(
+                conn,
+                &target,
+                &lines,
+                now_utc(),
+            )))
+        })
         .await?;
+    let Some(result) = result else {
+        let mut errors = FieldErrors::new();
+        errors.add("documents", submissions::TOO_MANY);
+        return super::status::status_response(
+            &req,
+            &state,
+            found,
+            errors,
+            StatusCode::TOO_MANY_REQUESTS,
+        )
+        .await;
+    };
     match result {
         Ok(()) => {
             crate::auth::session::push_flash(

@@ -426,7 +426,16 @@ pub async fn open_file(
         .insert_header(disposition)
         .insert_header((header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
         .insert_header((header::CACHE_CONTROL, "private, no-store"))
-        .insert_header((header::CONTENT_SECURITY_POLICY, "sandbox"))
+        // Chromium's and Safari's PDF viewers do not run in a sandboxed
+        // document; images are sandboxed.
+        .insert_header((
+            header::CONTENT_SECURITY_POLICY,
+            if f.content_type == "application/pdf" {
+                "default-src 'none'; object-src 'self'; plugin-types application/pdf"
+            } else {
+                "sandbox"
+            },
+        ))
         .insert_header((header::ETAG, format!("\"{}\"", f.sha256)));
     Ok(resp.body(bytes))
 }

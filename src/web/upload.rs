@@ -22,7 +22,10 @@ pub struct Part {
 
 impl Part {
     pub fn text(&self) -> String {
-        String::from_utf8_lossy(&self.bytes).into_owned()
+        String::from_utf8_lossy(&self.bytes)
+            .chars()
+            .filter(|c| !crate::domain::text::is_control(*c))
+            .collect()
     }
 }
 
@@ -44,6 +47,8 @@ pub enum ReadError {
     TooManyFields,
     /// Past `Limits::total`.
     TooLarge(usize),
+    /// A text field carried a control character (NUL…): named.
+    Control(String),
 }
 
 impl ReadError {
@@ -51,6 +56,9 @@ impl ReadError {
         match self {
             ReadError::Broken => "Không đọc được tệp gửi lên; hãy gửi lại.".into(),
             ReadError::TooManyFields => "Biểu mẫu gửi lên có quá nhiều trường.".into(),
+            ReadError::Control(field) => format!(
+                "Nội dung gửi lên (trường «{field}») có ký tự điều khiển không hợp lệ (ví dụ ký tự NUL). Hãy xoá ký tự đó rồi gửi lại."
+            ),
             ReadError::TooLarge(limit) => format!(
                 "Tổng dung lượng gửi lên vượt quá {} MiB.",
                 limit / (1024 * 1024)
@@ -115,6 +123,16 @@ pub async fn read_parts(
                 continue;
             }
             part.bytes.extend_from_slice(&chunk);
+        }
+        if part.file_name.is_empty()
+            && crate::domain::text::has_control(&String::from_utf8_lossy(&part.bytes))
+        {
+            let shown: String = name
+                .chars()
+                .filter(|c| !crate::domain::text::is_control(*c))
+                .take(80)
+                .collect();
+            return Err(ReadError::Control(shown));
         }
         parts.insert(name, part);
     }

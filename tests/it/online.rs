@@ -570,10 +570,32 @@ async fn bad_uploads_leave_nothing_behind(app: TestApp) {
     .await
     .unwrap();
     assert_eq!(r.status().as_u16(), 413);
+    let r = send(
+        Form::new()
+            .text(
+                "submission",
+                body(PROCEDURE).replace("Lê Văn Cường", "Lê\\u0000Văn"),
+            )
+            .part("a", file("a.pdf", tiny_pdf()))
+            .part("b", file("b.png", tiny_png())),
+    )
+    .await
+    .unwrap();
+    assert_eq!(r.status().as_u16(), 422, "a NUL in the JSON part");
+    let v: Value = r.json().await.unwrap();
+    assert!(v["fields"]["applicant.full_name"].is_string(), "{v}");
+    let r = send_form(
+        &citizen,
+        applicant_form(&csrf, &key)
+            .text("address", "Nha Trang\0")
+            .part("doc_0_file", file("don.pdf", tiny_pdf())),
+    )
+    .await;
+    assert_eq!(r.status().as_u16(), 400, "a NUL in a form field");
     let r = send(Form::new().text("submission", "{not json"))
         .await
         .unwrap();
-    assert_eq!(r.status().as_u16(), 422);
+    assert_eq!(r.status().as_u16(), 400);
     assert_eq!(counts(&app.database_url), (0, 0));
 
     // A dropped connection mid-upload: nothing is stored, others go on.

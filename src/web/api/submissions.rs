@@ -81,6 +81,11 @@ async fn read(payload: Multipart) -> Result<HashMap<String, Part>, ApiError> {
     match read_parts(payload, limits()).await {
         Ok(parts) => Ok(parts),
         Err(ReadError::TooLarge(limit)) => Err(too_large(limit)),
+        Err(ReadError::Control(field)) => {
+            let mut e = FieldErrors::new();
+            e.add(&field, ReadError::Control(field.clone()).message());
+            Err(ApiError::validation(&e))
+        }
         Err(e) => Err(ApiError::new(
             StatusCode::BAD_REQUEST,
             "bad_request",
@@ -170,6 +175,10 @@ pub async fn create(
 ) -> Result<HttpResponse, ApiError> {
     let key = idempotency_key(&req)?;
     let parts = read(payload).await?;
+    let json_bytes = parts
+        .get("submission")
+        .map(|p| p.bytes.clone())
+        .unwrap_or_default();
     let Some(json) = parts.get("submission") else {
         let mut e = FieldErrors::new();
         e.add(
@@ -178,11 +187,28 @@ pub async fn create(
         );
         return Err(ApiError::validation(&e));
     };
-    let body: SubmissionBody = serde_json::from_slice(&json.bytes).map_err(|e| {
+    let invalid = |m: String| {
         let mut errors = FieldErrors::new();
-        errors.add("submission", format!("JSON không hợp lệ: {e}"));
+        errors.add("submission", m);
         ApiError::validation(&errors)
+    };
+    let value: serde_json::Value = serde_json::from_slice(&json.bytes).map_err(|e| {
+        ApiError::new(
+            StatusCode::BAD_REQUEST,
+            "bad_request",
+            format!("Phần `submission` không phải JSON hợp lệ: {e}"),
+        )
     })?;
+    if let Some(at) = crate::web::input_guard::json_offender(&value, "") {
+        let mut errors = FieldErrors::new();
+        errors.add(
+            &at,
+            "Trường này có ký tự điều khiển không hợp lệ (ví dụ ký tự NUL). Hãy xoá ký tự đó rồi gửi lại.",
+        );
+        return Err(ApiError::validation(&errors));
+    }
+    let body: SubmissionBody = serde_json::from_value(value)
+        .map_err(|e| invalid(format!("JSON không đúng cấu trúc: {e}")))?;
     let mut documents = Vec::new();
     for d in &body.documents {
         documents.push(DocumentUpload {
@@ -210,7 +236,12 @@ pub async fn create(
         postal_address: body.postal_address.unwrap_or_default(),
         notify: body.notify.unwrap_or(true),
         source: FROM_API,
-        form_key: key,
+        // A key finds the first submission only with the same body: another
+        // caller reusing a key neither reads nor replaces it.
+        form_key: key.map(|k| {
+            let hash = crate::db::files::sha256_hex(&json_bytes);
+            format!("{k}:{}", &hash[..16])
+        }),
     };
     allowed(&req, &state).await?;
     let cal = state.calendar().await?;
