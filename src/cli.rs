@@ -28,6 +28,17 @@ pub enum Command {
     Serve,
     /// Cập nhật cấu trúc cơ sở dữ liệu rồi thoát.
     Migrate,
+    /// Sao lưu cơ sở dữ liệu SQLite đang chạy vào một tệp (bản sao nhất quán, không cần dừng máy chủ).
+    Backup {
+        /// Tệp sao lưu sẽ tạo (không ghi đè tệp đã có).
+        file: std::path::PathBuf,
+    },
+    /// Khôi phục cơ sở dữ liệu SQLite từ tệp sao lưu sau khi kiểm tra tệp; hãy dừng máy chủ trước.
+    /// Cơ sở dữ liệu hiện tại được cất bên cạnh.
+    Restore {
+        /// Tệp sao lưu (do lệnh backup tạo).
+        file: std::path::PathBuf,
+    },
     /// Quản lý đơn vị.
     Office {
         #[command(subcommand)]
@@ -137,6 +148,33 @@ pub async fn run(cli: Cli) -> Result<(), String> {
             }
             println!("Một Cửa đang chạy tại http://{bind} (địa chỉ công khai: {public})");
             app.run_until_stopped().await.map_err(|e| e.to_string())
+        }
+        Command::Backup { file } => {
+            let done = crate::db::backup::backup(&config.database_url, &file)?;
+            println!(
+                "Đã sao lưu {} hồ sơ vào {} ({} byte).",
+                done.dossiers,
+                done.path.display(),
+                done.bytes
+            );
+            Ok(())
+        }
+        Command::Restore { file } => {
+            let stamp = now_utc().format("%Y%m%d%H%M%S").to_string();
+            let done = crate::db::backup::restore(&config.database_url, &file, &stamp)?;
+            println!(
+                "Đã khôi phục {} hồ sơ từ {} vào {}.",
+                done.dossiers,
+                file.display(),
+                done.path.display()
+            );
+            if let Some(previous) = done.previous {
+                println!(
+                    "Cơ sở dữ liệu trước đó được cất tại {}.",
+                    previous.display()
+                );
+            }
+            Ok(())
         }
         Command::Migrate => {
             prepare_database(&config).map_err(|e| e.to_string())?;

@@ -3,6 +3,7 @@
 
 pub mod api_tokens;
 pub mod audit;
+pub mod backup;
 pub mod calendar;
 pub mod dossiers;
 pub mod feedback;
@@ -63,7 +64,7 @@ impl Backend {
 }
 
 /// The SQLite path of a URL such as `sqlite://data/motcua.db` or a plain path.
-fn sqlite_path(url: &str) -> &str {
+pub(crate) fn sqlite_path(url: &str) -> &str {
     url.strip_prefix("sqlite://")
         .or_else(|| url.strip_prefix("sqlite:"))
         .unwrap_or(url)

@@ -284,3 +284,107 @@ pub fn revert_last_migration(database_url: &str) {
             .expect("revert");
     }
 }
+
+#[derive(diesel::QueryableByName)]
+struct Count {
+    #[diesel(sql_type = diesel::sql_types::BigInt)]
+    n: i64,
+}
+
+/// `SELECT ... AS n` (one BIGINT) on a test database.
+pub fn count_sql(database_url: &str, sql: &str) -> i64 {
+    if database_url.starts_with("postgres") {
+        let mut c = diesel::PgConnection::establish(database_url).expect("connect");
+        diesel::sql_query(sql)
+            .get_result::<Count>(&mut c)
+            .expect(sql)
+            .n
+    } else {
+        let mut c = diesel::SqliteConnection::establish(database_url).expect("connect");
+        diesel::sql_query(sql)
+            .get_result::<Count>(&mut c)
+            .expect(sql)
+            .n
+    }
+}
+
+/// A port free at the time of asking.
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .expect("bind")
+        .local_addr()
+        .expect("address")
+        .port()
+}
+
+/// The real `motcua serve` binary in its own process, as production runs it.
+pub struct Process {
+    child: std::process::Child,
+    pub port: u16,
+    pub database_url: String,
+}
+
+impl Process {
+    /// Starts `motcua serve` on `database_url` (with `env` added) and waits
+    /// until `/healthz` answers.
+    pub async fn serve(database_url: &str, env: &[(&str, &str)]) -> Process {
+        let port = free_port();
+        let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_motcua"));
+        cmd.arg("serve")
+            .env("DATABASE_URL", database_url)
+            .env("MOTCUA_BIND", format!("127.0.0.1:{port}"))
+            .env("MOTCUA_ADMIN_PASSWORD", ADMIN_PASSWORD)
+            .env("RUST_LOG", "warn")
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null());
+        for (k, v) in env {
+            cmd.env(k, v);
+        }
+        let child = cmd.spawn().expect("start motcua serve");
+        let mut process = Process {
+            child,
+            port,
+            database_url: database_url.to_string(),
+        };
+        let probe = client();
+        for _ in 0..600 {
+            if let Ok(r) = probe
+                .get(format!("http://127.0.0.1:{port}/healthz"))
+                .send()
+                .await
+            {
+                if r.status().is_success() {
+                    return process;
+                }
+            }
+            if let Ok(Some(status)) = process.child.try_wait() {
+                panic!("motcua serve exited: {status}");
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+        process.kill();
+        panic!("motcua serve did not answer on port {port}");
+    }
+
+    /// A browser or API client on this process.
+    pub fn app(&self) -> TestApp {
+        TestApp {
+            address: format!("http://127.0.0.1:{}", self.port),
+            client: client(),
+            database_url: self.database_url.clone(),
+            generated_admin_password: None,
+        }
+    }
+
+    /// SIGKILL: no shutdown, no flush, as when the power fails.
+    pub fn kill(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl Drop for Process {
+    fn drop(&mut self) {
+        self.kill();
+    }
+}

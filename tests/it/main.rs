@@ -27,5 +27,6 @@ mod processing;
 mod processing_pages;
 mod reception;
 mod reports;
+mod resilience;
 mod returns;
 mod startup;

@@ -6,11 +6,10 @@
 
 use std::io::Write;
 
-use diesel::prelude::*;
 use reqwest::multipart::{Form, Part};
 use serde_json::{json, Value};
 
-use crate::helpers::{csrf_of, TestApp};
+use crate::helpers::{count_sql, csrf_of, TestApp};
 use crate::on_both_backends;
 use crate::processing::team;
 
@@ -73,23 +72,6 @@ pub fn counts(database_url: &str) -> (i64, i64) {
         motcua::db::files::StoredFile::count(&mut conn).expect("files"),
         motcua::db::submissions::Submission::count(&mut conn).expect("submissions"),
     )
-}
-
-#[derive(QueryableByName)]
-struct N {
-    #[diesel(sql_type = diesel::sql_types::BigInt)]
-    n: i64,
-}
-
-/// `SELECT COUNT(*) AS n ...` on the test database.
-fn count_sql(database_url: &str, sql: &str) -> i64 {
-    if database_url.starts_with("postgres") {
-        let mut c = diesel::PgConnection::establish(database_url).expect("connect");
-        diesel::sql_query(sql).get_result::<N>(&mut c).expect(sql).n
-    } else {
-        let mut c = diesel::SqliteConnection::establish(database_url).expect("connect");
-        diesel::sql_query(sql).get_result::<N>(&mut c).expect(sql).n
-    }
 }
 
 fn between<'a>(html: &'a str, start: &str, end: &str) -> &'a str {
