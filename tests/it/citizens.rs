@@ -104,7 +104,7 @@ async fn lookup_page(citizen: &TestApp, code: &str, verifier: &str) -> (u16, Str
     (r.status().as_u16(), r.text().await.unwrap_or_default())
 }
 
-async fn lookup_api(app: &TestApp, code: &str, verifier: &str) -> (u16, Value) {
+pub async fn lookup_api(app: &TestApp, code: &str, verifier: &str) -> (u16, Value) {
     let r = app
         .client
         .post(app.url("/api/v1/lookup"))
@@ -324,18 +324,18 @@ async fn lookups_are_limited_per_code_and_per_address(app: TestApp) {
 /// accepted it. Each connection has its own clone, with its own message
 /// being received; what was seen is shared.
 #[derive(Clone, Default)]
-struct Mailbox {
-    inner: Arc<Mutex<MailState>>,
+pub struct Mailbox {
+    pub inner: Arc<Mutex<MailState>>,
     current: Vec<u8>,
     current_to: Vec<String>,
 }
 
 #[derive(Default)]
-struct MailState {
+pub struct MailState {
     /// DATA transactions to refuse before accepting (a temporary failure).
-    refuse_next: usize,
+    pub refuse_next: usize,
     /// (accepted, recipients, raw message)
-    seen: Vec<(bool, Vec<String>, String)>,
+    pub seen: Vec<(bool, Vec<String>, String)>,
 }
 
 impl mailin_embedded::Handler for Mailbox {
@@ -371,7 +371,7 @@ impl mailin_embedded::Handler for Mailbox {
 }
 
 impl Mailbox {
-    fn accepted(&self) -> Vec<(Vec<String>, String)> {
+    pub fn accepted(&self) -> Vec<(Vec<String>, String)> {
         self.inner
             .lock()
             .unwrap()
@@ -394,7 +394,7 @@ impl Mailbox {
 }
 
 /// A real SMTP server on a free port, in its own threads.
-fn smtp_server(mailbox: Mailbox) -> u16 {
+pub fn smtp_server(mailbox: Mailbox) -> u16 {
     let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let port = listener.local_addr().unwrap().port();
     let mut server = mailin_embedded::Server::new(mailbox);
@@ -461,7 +461,7 @@ fn delivery(smtp: u16, sms: Option<u16>) -> motcua::config::Delivery {
     }
 }
 
-async fn wait_for(what: &str, secs: u64, mut done: impl FnMut() -> bool) {
+pub async fn wait_for(what: &str, secs: u64, mut done: impl FnMut() -> bool) {
     let start = Instant::now();
     while !done() {
         assert!(
@@ -472,7 +472,7 @@ async fn wait_for(what: &str, secs: u64, mut done: impl FnMut() -> bool) {
     }
 }
 
-fn header<'a>(raw: &'a str, name: &str) -> Option<&'a str> {
+pub fn header<'a>(raw: &'a str, name: &str) -> Option<&'a str> {
     raw.lines()
         .find(|l| {
             l.to_ascii_lowercase()

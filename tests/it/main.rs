@@ -29,4 +29,5 @@ mod reception;
 mod reports;
 mod resilience;
 mod returns;
+mod scale_out;
 mod startup;
