@@ -120,6 +120,7 @@ async fn main() {
         hash_cost: HashCost::Test,
         place: "Nha Trang".into(),
         delivery: motcua::config::Delivery::default(),
+        metrics_token: None,
     };
     let app = Application::build(config).expect("app");
     let base = format!("http://127.0.0.1:{}", app.port());

@@ -42,6 +42,9 @@ pub struct Config {
     pub place: String,
     /// Email and SMS delivery (see [`Delivery`]).
     pub delivery: Delivery,
+    /// `MOTCUA_METRICS_TOKEN`: the bearer token Prometheus sends to read
+    /// `/metrics`; without it, `/metrics` does not exist (404).
+    pub metrics_token: Option<String>,
 }
 
 /// How the outbox's messages leave, and whether this instance sends them.
@@ -211,6 +214,7 @@ impl Config {
                 .filter(|p| !p.is_empty())
                 .unwrap_or_else(|| DEFAULT_PLACE.to_string()),
             delivery: Delivery::from_env()?,
+            metrics_token: var("MOTCUA_METRICS_TOKEN").map(|t| t.trim().to_string()),
         };
         config.check()?;
         Ok(config)
@@ -219,6 +223,13 @@ impl Config {
     /// Refuses a session key that would weaken the installation. (The first
     /// administrator's password is checked when it is used, on the first start.)
     pub fn check(&self) -> Result<(), String> {
+        if let Some(token) = &self.metrics_token {
+            if token.chars().count() < MIN_SECRET_KEY_CHARS {
+                return Err(format!(
+                    "MOTCUA_METRICS_TOKEN phải dài ít nhất {MIN_SECRET_KEY_CHARS} ký tự ngẫu nhiên."
+                ));
+            }
+        }
         if let Some(key) = self.secret_key.as_deref().filter(|k| !k.is_empty()) {
             if key.chars().count() < MIN_SECRET_KEY_CHARS {
                 return Err(format!(

@@ -1137,3 +1137,12 @@ mod tests {
         assert_eq!(trigram_query(&[]), None);
     }
 }
+
+/// Dossiers received so far by each office (its code), for `/metrics`.
+pub fn received_per_office(conn: &mut DbConnection) -> Result<Vec<(String, i64)>, AppError> {
+    Ok(dossiers::table
+        .inner_join(offices::table)
+        .group_by(offices::code)
+        .select((offices::code, diesel::dsl::count_star()))
+        .load(conn)?)
+}

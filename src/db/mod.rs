@@ -147,6 +147,16 @@ impl Db {
         Ok(Db { pool, backend })
     }
 
+    /// (open connections, idle ones, the most the pool opens), for `/metrics`.
+    pub fn pool_use(&self) -> (u32, u32, u32) {
+        let state = self.pool.state();
+        (
+            state.connections,
+            state.idle_connections,
+            self.pool.max_size(),
+        )
+    }
+
     pub fn backend(&self) -> Backend {
         self.backend
     }

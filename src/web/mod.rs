@@ -16,6 +16,7 @@ pub mod home;
 pub mod input_guard;
 pub mod layout;
 pub mod login;
+pub mod metrics;
 pub mod notices;
 pub mod online;
 pub mod online_desk;
@@ -42,6 +43,7 @@ use crate::state::AppState;
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.service(health::healthz)
+        .service(metrics::metrics)
         .service(assets::asset)
         .service(home::home)
         .service(catalog::list)
@@ -174,17 +176,27 @@ pub async fn log_request(
     let method = req.method().to_string();
     let path = loggable_path(req.path());
     let result = next.call(req).await;
-    let elapsed_ms = started.elapsed().as_secs_f64() * 1000.0;
+    let seconds = started.elapsed().as_secs_f64();
+    let elapsed_ms = seconds * 1000.0;
     match &result {
-        Ok(res) => tracing::info!(
-            target: "motcua::http",
-            method,
-            path,
-            status = res.status().as_u16(),
-            elapsed_ms,
-            "request"
-        ),
+        Ok(res) => {
+            let route = res.request().match_pattern();
+            metrics::observe(route.as_deref(), &method, res.status().as_u16(), seconds);
+            // The route's pattern stands for the path when there is one: a
+            // path may carry a citizen's private token.
+            let path = route.unwrap_or(path);
+            tracing::info!(
+                target: "motcua::http",
+                method,
+                path,
+                status = res.status().as_u16(),
+                elapsed_ms,
+                "request"
+            )
+        }
         Err(e) => {
+            let status = e.as_response_error().status_code().as_u16();
+            metrics::observe(None, &method, status, seconds);
             tracing::warn!(target: "motcua::http", method, path, error = %e, elapsed_ms, "request failed")
         }
     }

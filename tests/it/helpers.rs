@@ -78,6 +78,7 @@ pub fn test_config(database_url: &str) -> Config {
         hash_cost: HashCost::Test,
         place: "Nha Trang".to_string(),
         delivery: motcua::config::Delivery::default(),
+        metrics_token: None,
     }
 }
 

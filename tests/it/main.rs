@@ -23,6 +23,7 @@ pub mod citizens;
 mod cli;
 mod dossiers_api;
 mod online;
+mod operations;
 mod processing;
 mod processing_pages;
 mod reception;
