@@ -98,7 +98,7 @@ impl Application {
                 ))
                 .wrap(
                     SessionMiddleware::builder(CookieSessionStore::default(), key.clone())
-                        .cookie_name("motcua_session".to_string())
+                        .cookie_name(crate::auth::session::COOKIE.to_string())
                         .cookie_http_only(true)
                         .cookie_same_site(SameSite::Lax)
                         .cookie_secure(secure)

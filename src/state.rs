@@ -34,7 +34,18 @@ pub struct AppState {
     risk_counts: TtlCache<usize>,
     /// The public pages' office and contacts, for [`OVERVIEW_TTL`].
     front_door: Mutex<Option<(Instant, Arc<FrontDoor>)>>,
+    /// Citizens' status pages as sent to visitors without a session, by
+    /// token: (rendered at, this process's write count then, the page).
+    status_pages: Mutex<HashMap<String, (Instant, u64, Arc<str>)>>,
 }
+
+/// How long an anonymous status page is reused when nothing was written
+/// here since: a change made through another instance shows after at most
+/// this long.
+pub const STATUS_PAGE_TTL: Duration = Duration::from_secs(2);
+
+/// The most status pages kept; the cache starts over when full.
+const STATUS_PAGES_KEPT: usize = 10_000;
 
 /// How long the home pages reuse an office set's month and year numbers:
 /// counting a year of dossiers takes a second at a million, so each
@@ -58,6 +69,25 @@ impl AppState {
             overviews: Mutex::new(HashMap::new()),
             risk_counts: Mutex::new(HashMap::new()),
             front_door: Mutex::new(None),
+            status_pages: Mutex::new(HashMap::new()),
+        }
+    }
+
+    /// The status page of `token` rendered less than [`STATUS_PAGE_TTL`] ago
+    /// with no write committed here since.
+    pub fn cached_status_page(&self, token: &str) -> Option<Arc<str>> {
+        let cache = self.status_pages.lock().ok()?;
+        let (at, writes, page) = cache.get(token)?;
+        (at.elapsed() < STATUS_PAGE_TTL && *writes == crate::db::writes()).then(|| page.clone())
+    }
+
+    /// Keeps a status page rendered when the write count was `writes`.
+    pub fn keep_status_page(&self, token: &str, writes: u64, page: Arc<str>) {
+        if let Ok(mut cache) = self.status_pages.lock() {
+            if cache.len() >= STATUS_PAGES_KEPT {
+                cache.clear();
+            }
+            cache.insert(token.to_string(), (Instant::now(), writes, page));
         }
     }
 

@@ -3,6 +3,9 @@
 use actix_session::Session;
 use serde::{Deserialize, Serialize};
 
+/// The session cookie's name.
+pub const COOKIE: &str = "motcua_session";
+
 use crate::error::AppError;
 
 const SID: &str = "sid";

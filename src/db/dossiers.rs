@@ -1146,3 +1146,13 @@ pub fn received_per_office(conn: &mut DbConnection) -> Result<Vec<(String, i64)>
         .select((offices::code, diesel::dsl::count_star()))
         .load(conn)?)
 }
+
+/// (dossiers, highest register line): equal when the register has no gap
+/// (one register year; the load benchmark's check).
+pub fn register_span(conn: &mut DbConnection) -> Result<(i64, i64), AppError> {
+    let count: i64 = dossiers::table.count().get_result(conn)?;
+    let highest: Option<i32> = dossiers::table
+        .select(diesel::dsl::max(dossiers::register_number))
+        .first(conn)?;
+    Ok((count, i64::from(highest.unwrap_or(0))))
+}

@@ -203,6 +203,23 @@ pub fn migrate(conn: &mut DbConnection) -> Result<(), AppError> {
     Ok(())
 }
 
+/// Write transactions committed by this process: a page cache keyed on it
+/// knows when something here changed (other instances' writes wait out the
+/// cache's short lifetime).
+static WRITES: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+
+/// How many write transactions this process has committed.
+pub fn writes() -> u64 {
+    WRITES.load(std::sync::atomic::Ordering::Acquire)
+}
+
+fn count_write<T, E>(result: Result<T, E>) -> Result<T, E> {
+    if result.is_ok() {
+        WRITES.fetch_add(1, std::sync::atomic::Ordering::AcqRel);
+    }
+    result
+}
+
 /// Runs `f` in one write transaction. On SQLite it starts `IMMEDIATE`, taking
 /// the write lock at once (waiting on `busy_timeout`), since a deferred
 /// transaction that reads and then writes fails with SQLITE_BUSY under load.
@@ -212,14 +229,14 @@ where
     E: From<diesel::result::Error>,
 {
     let DbConnection::Sqlite(inner) = conn else {
-        return conn.transaction(f);
+        return count_write(conn.transaction(f));
     };
     let nested = AnsiTransactionManager::transaction_manager_status_mut(inner)
         .transaction_depth()
         .map_err(E::from)?
         .is_some();
     if nested {
-        return conn.transaction(f);
+        return count_write(conn.transaction(f));
     }
     AnsiTransactionManager::begin_transaction_sql(inner, "BEGIN IMMEDIATE").map_err(E::from)?;
     match f(conn) {
@@ -231,7 +248,7 @@ where
                     <DbConnection as Connection>::TransactionManager::rollback_transaction(conn);
                 return Err(E::from(e));
             }
-            Ok(value)
+            count_write(Ok(value))
         }
         Err(e) => {
             <DbConnection as Connection>::TransactionManager::rollback_transaction(conn)

@@ -15,3 +15,12 @@ pub async fn healthz(state: web::Data<AppState>) -> HttpResponse {
         }
     }
 }
+
+/// `GET /livez`: 200 while the process serves, without touching the
+/// database (a liveness probe; the ceiling of the load benchmark).
+#[get("/livez")]
+pub async fn livez() -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type("text/plain; charset=utf-8")
+        .body("ok")
+}

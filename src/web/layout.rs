@@ -152,6 +152,17 @@ pub struct Layout {
 
 impl Layout {
     pub fn new(req: &HttpRequest, title: &str, user: Option<&CurrentUser>) -> Layout {
+        Self::build(req, title, user, true)
+    }
+
+    /// `with_csrf` false: a page with no form for a visitor who is not
+    /// signed in, which must not open a session (it is shared from a cache).
+    fn build(
+        req: &HttpRequest,
+        title: &str,
+        user: Option<&CurrentUser>,
+        with_csrf: bool,
+    ) -> Layout {
         let session = req.get_session();
         let path = req.path();
         let nav = match user {
@@ -181,7 +192,11 @@ impl Layout {
             idle_seconds,
             title: title.to_string(),
             user: user.cloned(),
-            csrf: csrf::token(&session),
+            csrf: if with_csrf || user.is_some() {
+                csrf::token(&session)
+            } else {
+                String::new()
+            },
             flashes: take_flashes(&session),
             nav,
             front: None,
@@ -198,6 +213,20 @@ impl Layout {
         Layout {
             front: Some(front),
             ..Layout::new(req, title, user)
+        }
+    }
+
+    /// A public page without a form of its own: a visitor who is not signed
+    /// in gets no session from it.
+    pub fn public_without_forms(
+        req: &HttpRequest,
+        title: &str,
+        user: Option<&CurrentUser>,
+        front: std::sync::Arc<FrontDoor>,
+    ) -> Layout {
+        Layout {
+            front: Some(front),
+            ..Layout::build(req, title, user, false)
         }
     }
 

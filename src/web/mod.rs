@@ -43,6 +43,7 @@ use crate::state::AppState;
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.service(health::healthz)
+        .service(health::livez)
         .service(metrics::metrics)
         .service(assets::asset)
         .service(home::home)

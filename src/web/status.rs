@@ -196,6 +196,22 @@ struct StatusPage {
     accepted_types: &'static str,
 }
 
+/// What the status page shows of `found`: its status, and the documents
+/// an online supplement is to bring.
+fn load_status(
+    conn: &mut crate::db::DbConnection,
+    found: Found,
+) -> Result<(PublicStatus, Vec<DocumentInput>), AppError> {
+    use crate::services::submissions::{asked_lines, SupplementTarget};
+    let s = citizens::status_of(conn, found.clone())?;
+    let asked = match (&s.upload_token, found) {
+        (Some(_), Found::Dossier(d)) => asked_lines(conn, &SupplementTarget::Dossier(d))?,
+        (Some(_), Found::Submission(x)) => asked_lines(conn, &SupplementTarget::Submission(x))?,
+        _ => Vec::new(),
+    };
+    Ok((s, asked))
+}
+
 pub(crate) async fn status_response(
     req: &HttpRequest,
     state: &AppState,
@@ -203,64 +219,67 @@ pub(crate) async fn status_response(
     errors: FieldErrors,
     code: StatusCode,
 ) -> Result<HttpResponse, AppError> {
-    let (s, asked) = state
-        .db
-        .run(move |conn| {
-            let s = citizens::status_of(conn, found.clone())?;
-            let asked = match (&s.upload_token, found) {
-                (Some(_), Found::Dossier(d)) => crate::services::submissions::asked_lines(
-                    conn,
-                    &crate::services::submissions::SupplementTarget::Dossier(d),
-                )?,
-                (Some(_), Found::Submission(x)) => crate::services::submissions::asked_lines(
-                    conn,
-                    &crate::services::submissions::SupplementTarget::Submission(x),
-                )?,
-                _ => Vec::new(),
-            };
-            Ok::<_, AppError>((s, asked))
-        })
-        .await?;
-    let front = state.front_door().await?;
-    let user = session_user(req).await.ok().flatten();
-    let mut resp = html(
-        code,
-        &StatusPage {
-            asked: asked
-                .into_iter()
-                .enumerate()
-                .map(|(i, a): (usize, DocumentInput)| AskedView {
-                    name: a.name,
-                    field: format!("file.{i}"),
-                    key: format!("documents.{i}.file"),
-                })
-                .collect(),
-            errors,
-            accepted_types: crate::domain::scan::ACCEPTED_TYPES,
-            page: Layout::public(req, "Tình trạng hồ sơ", user.as_ref(), front),
-            status_label: s.status.label(),
-            received_at: format_datetime(s.received_at),
-            due_date: s.due_date.map(format_date).unwrap_or_default(),
-            original_due_date: s.original_due_date.map(format_date).unwrap_or_default(),
-            timeline: s
-                .timeline
-                .iter()
-                .map(|t| StepView {
-                    at: format_datetime(t.at),
-                    label: t.label.clone(),
-                })
-                .collect(),
-            s,
-        },
-    )?;
-    // The QR link's token must not leak to other sites.
-    resp.headers_mut()
-        .insert(REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
-    Ok(resp)
+    let (s, asked) = state.db.run(move |conn| load_status(conn, found)).await?;
+    let page = render_status(req, state, s, asked, errors).await?;
+    Ok(status_html(code, page.to_string()))
 }
 
-/// The receipt's QR link: the token is the key, no verifier needed (and no
-/// limit beyond the token's 18 random bytes).
+/// The page as HTML, with the header that keeps the QR link's token from
+/// leaking to other sites.
+fn status_html(
+    code: StatusCode,
+    body: impl actix_web::body::MessageBody + 'static,
+) -> HttpResponse {
+    HttpResponse::build(code)
+        .content_type("text/html; charset=utf-8")
+        .insert_header((REFERRER_POLICY, HeaderValue::from_static("no-referrer")))
+        .body(body)
+}
+
+async fn render_status(
+    req: &HttpRequest,
+    state: &AppState,
+    s: PublicStatus,
+    asked: Vec<DocumentInput>,
+    errors: FieldErrors,
+) -> Result<Arc<str>, AppError> {
+    let front = state.front_door().await?;
+    let user = session_user(req).await.ok().flatten();
+    let has_form = s.upload_token.is_some();
+    let page = StatusPage {
+        asked: asked
+            .into_iter()
+            .enumerate()
+            .map(|(i, a): (usize, DocumentInput)| AskedView {
+                name: a.name,
+                field: format!("file.{i}"),
+                key: format!("documents.{i}.file"),
+            })
+            .collect(),
+        errors,
+        accepted_types: crate::domain::scan::ACCEPTED_TYPES,
+        page: if has_form {
+            Layout::public(req, "Tình trạng hồ sơ", user.as_ref(), front)
+        } else {
+            Layout::public_without_forms(req, "Tình trạng hồ sơ", user.as_ref(), front)
+        },
+        status_label: s.status.label(),
+        received_at: format_datetime(s.received_at),
+        due_date: s.due_date.map(format_date).unwrap_or_default(),
+        original_due_date: s.original_due_date.map(format_date).unwrap_or_default(),
+        timeline: s
+            .timeline
+            .iter()
+            .map(|t| StepView {
+                at: format_datetime(t.at),
+                label: t.label.clone(),
+            })
+            .collect(),
+        s,
+    };
+    Ok(Arc::from(page.render()?))
+}
+
 #[get("/tra-cuu/{token}")]
 pub async fn by_token(
     req: HttpRequest,
@@ -275,9 +294,28 @@ pub async fn by_token(
     {
         return Err(AppError::NotFound);
     }
-    let found = state
+    // A visitor without a session (the QR code scanned on a phone) gets the
+    // page rendered for the last one, while nothing changed.
+    let anonymous = req.cookie(crate::auth::session::COOKIE).is_none();
+    if anonymous {
+        if let Some(page) = state.cached_status_page(&token) {
+            return Ok(status_html(StatusCode::OK, page.to_string()));
+        }
+    }
+    let writes = crate::db::writes();
+    let key = token.clone();
+    let (s, asked) = state
         .db
-        .run(move |conn| citizens::by_token(conn, &token)?.ok_or(AppError::NotFound))
+        .run(move |conn| {
+            let found = citizens::by_token(conn, &key)?.ok_or(AppError::NotFound)?;
+            load_status(conn, found)
+        })
         .await?;
-    status_response(&req, &state, found, FieldErrors::new(), StatusCode::OK).await
+    // A page with a form carries the session's CSRF token: never shared.
+    let shareable = anonymous && s.upload_token.is_none();
+    let page = render_status(&req, &state, s, asked, FieldErrors::new()).await?;
+    if shareable {
+        state.keep_status_page(&token, writes, page.clone());
+    }
+    Ok(status_html(StatusCode::OK, page.to_string()))
 }

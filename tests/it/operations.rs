@@ -90,3 +90,55 @@ async fn metrics_sqlite() {
 async fn metrics_postgres() {
     metrics_are_protected_and_count(Backend::Postgres).await;
 }
+
+/// The status page scanned from a receipt opens no session, and shows a
+/// change at once although pages are reused while nothing changes.
+async fn status_pages_are_shared_but_never_stale(backend: Backend) {
+    let Some(app) = spawn_with(backend, |_| {}).await else {
+        return;
+    };
+    let t = team(&app).await;
+    let d: Value = new_dossier(&app, &t, valid_body()).await;
+    let code = d["code"].as_str().expect("code").to_string();
+    let link = d["lookup_url"].as_str().expect("lookup_url");
+    let path = format!("/tra-cuu/{}", link.rsplit('/').next().expect("token"));
+    let phone = app.other_browser();
+    let mut pages = Vec::new();
+    for _ in 0..3 {
+        let r = phone.get(&path).await;
+        assert_eq!(r.status().as_u16(), 200);
+        assert!(
+            r.headers().get("set-cookie").is_none(),
+            "no session for a visitor reading their status"
+        );
+        assert_eq!(
+            r.headers()
+                .get("referrer-policy")
+                .and_then(|v| v.to_str().ok()),
+            Some("no-referrer")
+        );
+        pages.push(r.text().await.expect("page"));
+    }
+    assert!(pages.iter().all(|p| p == &pages[0]));
+    assert!(pages[0].contains("Đã tiếp nhận"), "{}", pages[0]);
+    let (status, _) = crate::processing::act(
+        &app,
+        &t.leader,
+        &code,
+        serde_json::json!({"action": "assign", "officer": "chuyenvien"}),
+    )
+    .await;
+    assert_eq!(status, 200);
+    let (_, page) = phone.get_text(&path).await;
+    assert!(page.contains("Đang xử lý"), "the change shows at once");
+}
+
+#[tokio::test]
+async fn status_pages_sqlite() {
+    status_pages_are_shared_but_never_stale(Backend::Sqlite).await;
+}
+
+#[tokio::test]
+async fn status_pages_postgres() {
+    status_pages_are_shared_but_never_stale(Backend::Postgres).await;
+}
