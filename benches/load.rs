@@ -240,6 +240,28 @@ fn parse_wrk(out: &str) -> Run {
 
 /// Starts wrk on `url` with `headers`, and a POST body when given.
 fn wrk(url: &str, headers: &[String], body: Option<&str>, connections: u32, secs: u32) -> Child {
+    wrk_script(url, headers, body.map(|b| format!(
+        "wrk.method = \"POST\"\nwrk.body = [==[{b}]==]\nwrk.headers[\"Content-Type\"] = \"application/json\"\n"
+    )), connections, secs)
+}
+
+/// GETs of paths chosen at random from `paths`, on the server of `base`.
+fn wrk_paths(base: &str, paths: &[String], connections: u32, secs: u32) -> Child {
+    let list: Vec<String> = paths.iter().map(|p| format!("\"{p}\"")).collect();
+    let script = format!(
+        "local paths = {{{}}}\nrequest = function()\n  return wrk.format(nil, paths[math.random(#paths)])\nend\n",
+        list.join(",")
+    );
+    wrk_script(&format!("{base}/"), &[], Some(script), connections, secs)
+}
+
+fn wrk_script(
+    url: &str,
+    headers: &[String],
+    script: Option<String>,
+    connections: u32,
+    secs: u32,
+) -> Child {
     let mut cmd = Command::new("wrk");
     cmd.args([
         "-t2",
@@ -250,16 +272,10 @@ fn wrk(url: &str, headers: &[String], body: Option<&str>, connections: u32, secs
     for h in headers {
         cmd.args(["-H", h]);
     }
-    if let Some(body) = body {
-        let script = std::env::temp_dir().join(format!("motcua-wrk-{}.lua", uuid::Uuid::new_v4()));
-        std::fs::write(
-            &script,
-            format!(
-                "wrk.method = \"POST\"\nwrk.body = [==[{body}]==]\nwrk.headers[\"Content-Type\"] = \"application/json\"\n"
-            ),
-        )
-        .expect("script");
-        cmd.arg("-s").arg(script);
+    if let Some(text) = script {
+        let file = std::env::temp_dir().join(format!("motcua-wrk-{}.lua", uuid::Uuid::new_v4()));
+        std::fs::write(&file, text).expect("script");
+        cmd.arg("-s").arg(file);
     }
     cmd.arg(url)
         .stdout(Stdio::piped())
@@ -289,6 +305,8 @@ fn print_row(name: &str, r: &Run, ceiling: f64) {
 }
 
 struct Setup {
+    /// Status pages of 500 different dossiers, as many citizens read them.
+    many_status_paths: Vec<String>,
     reception_token: String,
     leader_cookie: String,
     status_path: String,
@@ -312,7 +330,27 @@ async fn set_up(base: &str) -> Setup {
         .await
         .expect("json");
     let lookup = d["lookup_url"].as_str().expect("lookup_url");
+    let mut many_status_paths = Vec::new();
+    let http = reqwest::Client::new();
+    for _ in 0..500 {
+        let other: Value = http
+            .post(format!("{base}/api/v1/dossiers"))
+            .bearer_auth(&reception_token)
+            .json(&reception_body())
+            .send()
+            .await
+            .expect("reception")
+            .json()
+            .await
+            .expect("json");
+        let url = other["lookup_url"].as_str().expect("lookup_url");
+        many_status_paths.push(format!(
+            "/tra-cuu/{}",
+            url.rsplit('/').next().expect("token")
+        ));
+    }
     Setup {
+        many_status_paths,
         reception_token,
         leader_cookie,
         status_path: format!("/tra-cuu/{}", lookup.rsplit('/').next().expect("token")),
@@ -357,7 +395,9 @@ async fn main() {
     let sqlite = dir.join("load.sqlite3").to_string_lossy().into_owned();
     let server = Server::start(&sqlite).await;
     let base = server.base.clone();
+    let (started, _) = server.memory();
     let s = set_up(&base).await;
+    tokio::time::sleep(Duration::from_secs(1)).await;
     let (idle, _) = server.memory();
     header_row("SQLite, one instance");
     let bearer = format!("Authorization: Bearer {}", s.reception_token);
@@ -381,6 +421,12 @@ async fn main() {
     print_row(
         "status page GET /tra-cuu/{token}",
         &status,
+        trivial.per_second,
+    );
+    let many = finish(wrk_paths(&base, &s.many_status_paths, conns, secs));
+    print_row(
+        "status pages of 500 dossiers at random",
+        &many,
         trivial.per_second,
     );
     let cookie = format!("Cookie: {}", s.leader_cookie);
@@ -412,7 +458,7 @@ async fn main() {
     let (_, peak) = server.memory();
     let (count, ok) = gapless(&sqlite);
     println!(
-        "dossiers {count}, codes gapless: {}; memory idle {idle:.1} MiB, peak under load {peak:.1} MiB",
+        "dossiers {count}, codes gapless: {}; memory at start {started:.1} MiB, idle after set-up {idle:.1} MiB, peak under load {peak:.1} MiB",
         if ok { "yes" } else { "NO" }
     );
     drop(server);

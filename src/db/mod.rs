@@ -220,6 +220,9 @@ fn count_write<T, E>(result: Result<T, E>) -> Result<T, E> {
     result
 }
 
+/// One SQLite writer at a time in this process (see `write_tx`).
+static SQLITE_WRITER: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
 /// Runs `f` in one write transaction. On SQLite it starts `IMMEDIATE`, taking
 /// the write lock at once (waiting on `busy_timeout`), since a deferred
 /// transaction that reads and then writes fails with SQLITE_BUSY under load.
@@ -238,6 +241,11 @@ where
     if nested {
         return count_write(conn.transaction(f));
     }
+    // Writers of this process queue here rather than in SQLite's busy
+    // handler, which polls with sleeps of up to 100 ms and leaves the lock
+    // idle in between. (Other processes, the command line, still wait on
+    // `busy_timeout`.)
+    let _writer = SQLITE_WRITER.lock().unwrap_or_else(|e| e.into_inner());
     AnsiTransactionManager::begin_transaction_sql(inner, "BEGIN IMMEDIATE").map_err(E::from)?;
     match f(conn) {
         Ok(value) => {
