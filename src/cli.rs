@@ -146,7 +146,12 @@ pub async fn run(cli: Cli) -> Result<(), String> {
                 println!(" Mật khẩu chỉ hiện một lần; hãy đổi ngay sau khi đăng nhập.");
                 println!("==============================================================");
             }
-            println!("Một Cửa đang chạy tại http://{bind} (địa chỉ công khai: {public})");
+            // The port actually bound (`MOTCUA_BIND=127.0.0.1:0` picks a free one).
+            let host = bind.rsplit_once(':').map_or(bind.as_str(), |(h, _)| h);
+            println!(
+                "Một Cửa đang chạy tại http://{host}:{} (địa chỉ công khai: {public})",
+                app.port()
+            );
             app.run_until_stopped().await.map_err(|e| e.to_string())
         }
         Command::Backup { file } => {

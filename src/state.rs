@@ -85,7 +85,10 @@ impl AppState {
     pub fn keep_status_page(&self, token: &str, writes: u64, page: Arc<str>) {
         if let Ok(mut cache) = self.status_pages.lock() {
             if cache.len() >= STATUS_PAGES_KEPT {
-                cache.clear();
+                cache.retain(|_, (at, _, _)| at.elapsed() < STATUS_PAGE_TTL);
+                if cache.len() >= STATUS_PAGES_KEPT {
+                    cache.clear();
+                }
             }
             cache.insert(token.to_string(), (Instant::now(), writes, page));
         }

@@ -69,6 +69,22 @@ fn beside(path: &Path, suffix: &str) -> PathBuf {
     path.with_file_name(name)
 }
 
+/// Puts a file, then its folder's entry for it, on disk.
+fn sync(path: &Path) -> Result<(), String> {
+    let flush = |p: &Path| std::fs::File::open(p).and_then(|f| f.sync_all());
+    flush(path).map_err(|e| format!("Không ghi được {} xuống đĩa: {e}", path.display()))?;
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        let _ = flush(dir);
+    }
+    Ok(())
+}
+
+#[derive(QueryableByName)]
+struct Checkpoint {
+    #[diesel(sql_type = diesel::sql_types::Integer)]
+    busy: i32,
+}
+
 /// Copies the live database at `database_url` to `dest`, consistently.
 pub fn backup(database_url: &str, dest: &Path) -> Result<Copied, String> {
     let source = sqlite_only(database_url)?;
@@ -95,7 +111,9 @@ pub fn backup(database_url: &str, dest: &Path) -> Result<Copied, String> {
     let checked = check(&partial).inspect_err(|_| {
         let _ = std::fs::remove_file(&partial);
     })?;
+    sync(&partial)?;
     std::fs::rename(&partial, dest).map_err(|e| format!("Không đặt tên được bản sao lưu: {e}"))?;
+    sync(dest)?;
     Ok(Copied {
         path: dest.to_path_buf(),
         bytes: std::fs::metadata(dest).map(|m| m.len()).unwrap_or(0),
@@ -110,7 +128,12 @@ pub fn check(path: &Path) -> Result<i64, String> {
     if !path.is_file() {
         return Err(format!("Không có tệp {}.", path.display()));
     }
-    let mut conn = SqliteConnection::establish(&format!("file:{}?mode=ro", path.display()))
+    // A plain path (a URI would need escaping), read-only by pragma; the
+    // file exists (checked above), so opening creates nothing.
+    let mut conn = SqliteConnection::establish(&path.to_string_lossy())
+        .map_err(|e| format!("{} không phải cơ sở dữ liệu SQLite: {e}", path.display()))?;
+    diesel::sql_query("PRAGMA query_only = 1")
+        .execute(&mut conn)
         .map_err(|e| format!("{} không phải cơ sở dữ liệu SQLite: {e}", path.display()))?;
     let integrity: Vec<One> =
         diesel::sql_query("SELECT integrity_check AS value FROM pragma_integrity_check()")
@@ -163,22 +186,52 @@ pub fn restore(database_url: &str, from: &Path, stamp: &str) -> Result<Copied, S
     // the swap below is a rename.
     let incoming = beside(&target, ".restoring");
     std::fs::copy(from, &incoming).map_err(|e| format!("Không chép được bản sao lưu: {e}"))?;
+    sync(&incoming)?;
     let previous = if target.exists() {
-        // Fold the WAL into the old file so that what is kept aside is whole.
-        if let Ok(mut conn) = open(&target) {
-            let _ = diesel::sql_query("PRAGMA wal_checkpoint(TRUNCATE)").execute(&mut conn);
+        // Fold the WAL into the old file so that what is kept aside is
+        // whole; a connection still writing (the app not stopped) makes the
+        // checkpoint busy, and the restore stops there.
+        let folded = open(&target).and_then(|mut conn| {
+            diesel::sql_query("PRAGMA wal_checkpoint(TRUNCATE)")
+                .get_result::<Checkpoint>(&mut conn)
+                .map_err(|e| e.to_string())
+        });
+        match folded {
+            Ok(c) if c.busy == 0 => {}
+            _ => {
+                let _ = std::fs::remove_file(&incoming);
+                return Err(format!(
+                    "Cơ sở dữ liệu {} đang được dùng: hãy dừng máy chủ Một Cửa rồi khôi phục lại.",
+                    target.display()
+                ));
+            }
         }
         let aside = beside(&target, &format!(".truoc-khoi-phuc-{stamp}"));
+        if aside.exists() {
+            let _ = std::fs::remove_file(&incoming);
+            return Err(format!(
+                "Tệp {} đã có; chờ một giây rồi chạy lại.",
+                aside.display()
+            ));
+        }
         std::fs::rename(&target, &aside)
             .map_err(|e| format!("Không cất được cơ sở dữ liệu hiện tại: {e}"))?;
+        // Whatever the WAL still holds goes aside with its database.
+        for suffix in ["-wal", "-shm"] {
+            let from = beside(&target, suffix);
+            if from.exists() {
+                let _ = std::fs::rename(&from, beside(&aside, suffix));
+            }
+        }
         Some(aside)
     } else {
+        for suffix in ["-wal", "-shm"] {
+            let _ = std::fs::remove_file(beside(&target, suffix));
+        }
         None
     };
-    for suffix in ["-wal", "-shm"] {
-        let _ = std::fs::remove_file(beside(&target, suffix));
-    }
     std::fs::rename(&incoming, &target).map_err(|e| format!("Không khôi phục được: {e}"))?;
+    sync(&target)?;
     Ok(Copied {
         path: target.clone(),
         bytes: std::fs::metadata(&target).map(|m| m.len()).unwrap_or(0),

@@ -3,8 +3,9 @@
 //!
 //! Protected by a bearer token (`MOTCUA_METRICS_TOKEN`); without one
 //! configured the route answers 404, so a public listener shows nothing.
-//! Latency is counted per instance (Prometheus sums the instances); the
-//! backlog and receptions are read from the shared database at scrape time.
+//! Latency is counted per instance (sum the instances' histograms); the
+//! backlog and receptions are read from the shared database at scrape time,
+//! so every instance reports the same values (take one, or the max).
 
 use std::sync::LazyLock;
 

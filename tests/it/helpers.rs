@@ -329,28 +329,54 @@ impl Process {
     /// Starts `motcua serve` on `database_url` (with `env` added) and waits
     /// until `/healthz` answers.
     pub async fn serve(database_url: &str, env: &[(&str, &str)]) -> Process {
-        let port = free_port();
+        use std::io::BufRead;
+        // Port 0: the server binds a free port itself and prints it, so no
+        // other test can take it in between.
         let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_motcua"));
         cmd.arg("serve")
             .env("DATABASE_URL", database_url)
-            .env("MOTCUA_BIND", format!("127.0.0.1:{port}"))
+            .env("MOTCUA_BIND", "127.0.0.1:0")
             .env("MOTCUA_ADMIN_PASSWORD", ADMIN_PASSWORD)
             .env("RUST_LOG", "warn")
-            .stdout(std::process::Stdio::null())
+            .stdout(std::process::Stdio::piped())
             .stderr(std::process::Stdio::null());
         for (k, v) in env {
             cmd.env(k, v);
         }
-        let child = cmd.spawn().expect("start motcua serve");
+        let mut child = cmd.spawn().expect("start motcua serve");
+        let stdout = child.stdout.take().expect("stdout");
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            for line in std::io::BufReader::new(stdout)
+                .lines()
+                .map_while(Result::ok)
+            {
+                if let Some(rest) = line.split("đang chạy tại http://127.0.0.1:").nth(1) {
+                    let port: String = rest.chars().take_while(char::is_ascii_digit).collect();
+                    let _ = tx.send(port.parse::<u16>().ok());
+                }
+            }
+        });
         let mut process = Process {
             child,
-            port,
+            port: 0,
             database_url: database_url.to_string(),
         };
+        for _ in 0..1200 {
+            if let Ok(port) = rx.try_recv() {
+                process.port = port.expect("a port in the start-up line");
+                break;
+            }
+            if let Ok(Some(status)) = process.child.try_wait() {
+                panic!("motcua serve exited: {status}");
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+        assert!(process.port != 0, "motcua serve did not start");
         let probe = client();
-        for _ in 0..600 {
+        for _ in 0..200 {
             if let Ok(r) = probe
-                .get(format!("http://127.0.0.1:{port}/healthz"))
+                .get(format!("http://127.0.0.1:{}/healthz", process.port))
                 .send()
                 .await
             {
@@ -358,13 +384,10 @@ impl Process {
                     return process;
                 }
             }
-            if let Ok(Some(status)) = process.child.try_wait() {
-                panic!("motcua serve exited: {status}");
-            }
-            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
         }
         process.kill();
-        panic!("motcua serve did not answer on port {port}");
+        panic!("motcua serve did not answer on port {}", process.port);
     }
 
     /// A browser or API client on this process.
@@ -377,7 +400,8 @@ impl Process {
         }
     }
 
-    /// SIGKILL: no shutdown, no flush, as when the power fails.
+    /// SIGKILL: no shutdown and no flush, as when the process is killed or
+    /// crashes (the operating system keeps what was written).
     pub fn kill(&mut self) {
         let _ = self.child.kill();
         let _ = self.child.wait();
