@@ -34,6 +34,9 @@ struct Server {
 }
 
 impl Server {
+    // The child is waited for by `Drop` once it is a `Server`; on the
+    // failure path the bench exits, and the child with it.
+    #[allow(clippy::zombie_processes)]
     async fn start(database_url: &str) -> Server {
         let port = free_port();
         let child = Command::new(env!("CARGO_BIN_EXE_motcua"))

@@ -14,6 +14,9 @@ use crate::services::citizens::FrontDoor;
 use crate::services::dashboards::Overview;
 use crate::services::reports::{Medians, Scope};
 
+/// A page rendered at an instant, when this process had committed so many writes.
+type CachedPage = (Instant, u64, Arc<str>);
+
 /// Values computed per office set, with when they were computed.
 type TtlCache<T> = Mutex<HashMap<Vec<i64>, (Instant, T)>>;
 
@@ -36,7 +39,7 @@ pub struct AppState {
     front_door: Mutex<Option<(Instant, Arc<FrontDoor>)>>,
     /// Citizens' status pages as sent to visitors without a session, by
     /// token: (rendered at, this process's write count then, the page).
-    status_pages: Mutex<HashMap<String, (Instant, u64, Arc<str>)>>,
+    status_pages: Mutex<HashMap<String, CachedPage>>,
 }
 
 /// How long an anonymous status page is reused when nothing was written

@@ -1106,6 +1106,25 @@ pub fn bulk_insert_details(
     Ok(())
 }
 
+/// Dossiers received so far by each office (its code), for `/metrics`.
+pub fn received_per_office(conn: &mut DbConnection) -> Result<Vec<(String, i64)>, AppError> {
+    Ok(dossiers::table
+        .inner_join(offices::table)
+        .group_by(offices::code)
+        .select((offices::code, diesel::dsl::count_star()))
+        .load(conn)?)
+}
+
+/// (dossiers, highest register line): equal when the register has no gap
+/// (one register year; the load benchmark's check).
+pub fn register_span(conn: &mut DbConnection) -> Result<(i64, i64), AppError> {
+    let count: i64 = dossiers::table.count().get_result(conn)?;
+    let highest: Option<i32> = dossiers::table
+        .select(diesel::dsl::max(dossiers::register_number))
+        .first(conn)?;
+    Ok((count, i64::from(highest.unwrap_or(0))))
+}
+
 #[cfg(test)]
 mod tests {
     use super::{trigram_query, words_query};
@@ -1136,23 +1155,4 @@ mod tests {
         assert_eq!(trigram_query(&["a\"bc"]).as_deref(), Some("\"a\"\"bc\""));
         assert_eq!(trigram_query(&[]), None);
     }
-}
-
-/// Dossiers received so far by each office (its code), for `/metrics`.
-pub fn received_per_office(conn: &mut DbConnection) -> Result<Vec<(String, i64)>, AppError> {
-    Ok(dossiers::table
-        .inner_join(offices::table)
-        .group_by(offices::code)
-        .select((offices::code, diesel::dsl::count_star()))
-        .load(conn)?)
-}
-
-/// (dossiers, highest register line): equal when the register has no gap
-/// (one register year; the load benchmark's check).
-pub fn register_span(conn: &mut DbConnection) -> Result<(i64, i64), AppError> {
-    let count: i64 = dossiers::table.count().get_result(conn)?;
-    let highest: Option<i32> = dossiers::table
-        .select(diesel::dsl::max(dossiers::register_number))
-        .first(conn)?;
-    Ok((count, i64::from(highest.unwrap_or(0))))
 }
