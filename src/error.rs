@@ -18,6 +18,9 @@ pub enum AppError {
     /// The user must set a new password before anything else.
     #[error("password change required")]
     PasswordChangeRequired,
+    /// Two-factor login is required and the user has not set it up yet.
+    #[error("two-factor setup required")]
+    TwoFactorSetupRequired,
     #[error("csrf token missing or wrong")]
     Csrf,
     #[error("bad request: {0}")]
@@ -40,9 +43,9 @@ impl AppError {
             AppError::NotFound => StatusCode::NOT_FOUND,
             AppError::Db(diesel::result::Error::NotFound) => StatusCode::NOT_FOUND,
             AppError::Forbidden | AppError::Csrf => StatusCode::FORBIDDEN,
-            AppError::LoginRequired { .. } | AppError::PasswordChangeRequired => {
-                StatusCode::SEE_OTHER
-            }
+            AppError::LoginRequired { .. }
+            | AppError::PasswordChangeRequired
+            | AppError::TwoFactorSetupRequired => StatusCode::SEE_OTHER,
             AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
             AppError::Conflict(_) => StatusCode::CONFLICT,
             AppError::Pool(_) => StatusCode::SERVICE_UNAVAILABLE,
@@ -132,6 +135,11 @@ impl ResponseError for AppError {
             AppError::PasswordChangeRequired => {
                 return HttpResponse::SeeOther()
                     .insert_header((header::LOCATION, "/account/password"))
+                    .finish();
+            }
+            AppError::TwoFactorSetupRequired => {
+                return HttpResponse::SeeOther()
+                    .insert_header((header::LOCATION, "/account/hai-lop"))
                     .finish();
             }
             _ => {}

@@ -1,18 +1,13 @@
 //! Extractors that admit a request only for the roles a route declares:
 //! `Staff<R>` for pages (session cookie), `ApiStaff<R>` for the API (bearer token).
 
-use std::future::Future;
-use std::marker::PhantomData;
-use std::pin::Pin;
-
 use actix_session::SessionExt;
-use actix_web::{dev::Payload, web, FromRequest, HttpRequest};
+use actix_web::{dev::Payload, web, FromRequest, HttpMessage, HttpRequest};
 use sha2::{Digest, Sha256};
 
 use super::session;
 use crate::db::api_tokens::ApiToken;
 use crate::db::users::User;
-use crate::domain::role::RoleSet;
 use crate::domain::time::now_utc;
 use crate::domain::Role;
 use crate::error::AppError;
@@ -29,6 +24,11 @@ pub struct CurrentUser {
     pub office_code: String,
     pub office_name: String,
     pub must_change_password: bool,
+    /// Whether two-factor login is on for this user.
+    pub two_factor: bool,
+    /// Whether this user must set two-factor login up before working
+    /// (required by the administrator for the role, and not on yet).
+    pub two_factor_missing: bool,
 }
 
 impl CurrentUser {
@@ -42,6 +42,8 @@ impl CurrentUser {
             office_code: office.code,
             office_name: office.name,
             must_change_password: user.must_change_password,
+            two_factor: false,
+            two_factor_missing: false,
         })
     }
 }
@@ -54,14 +56,16 @@ fn state(req: &HttpRequest) -> Result<web::Data<AppState>, AppError> {
 
 /// Pages where a user who must change the password may still go.
 const ALLOWED_BEFORE_PASSWORD_CHANGE: [&str; 2] = ["/account/password", "/logout"];
+/// Pages where a user who must set up two-factor login may still go.
+const ALLOWED_BEFORE_TWO_FACTOR: [&str; 3] = ["/account/hai-lop", "/account/password", "/logout"];
 
-/// A logged-in staff member whose role is in `R`.
-pub struct Staff<R: RoleSet> {
+/// A signed-in staff member, admitted by the route table's access check
+/// (`web::routes`), which resolved the user before the handler ran.
+pub struct Staff {
     pub user: CurrentUser,
-    _roles: PhantomData<R>,
 }
 
-impl<R: RoleSet> std::ops::Deref for Staff<R> {
+impl std::ops::Deref for Staff {
     type Target = CurrentUser;
     fn deref(&self) -> &CurrentUser {
         &self.user
@@ -91,13 +95,23 @@ pub async fn session_user(req: &HttpRequest) -> Result<Option<CurrentUser>, AppE
             if crate::db::revoked_sessions::is_revoked(conn, &sid)? {
                 return Ok(None);
             }
-            User::with_office(conn, user_id)
+            let Some(found) = User::with_office(conn, user_id)? else {
+                return Ok(None);
+            };
+            let enrolled = crate::db::two_factor::find(conn, user_id)?.is_some();
+            let required = !enrolled && crate::db::two_factor::required(conn)?;
+            Ok(Some((found, enrolled, required)))
         })
         .await?;
-    let user = found.and_then(|(user, office)| {
+    let user = found.and_then(|((user, office), enrolled, required)| {
         (user.active && user.session_epoch == login.epoch)
             .then(|| CurrentUser::from_row(user, office))
             .flatten()
+            .map(|mut u| {
+                u.two_factor = enrolled;
+                u.two_factor_missing = required && crate::domain::two_factor::applies_to(u.role);
+                u
+            })
     });
     match user {
         Some(u) => {
@@ -112,31 +126,46 @@ pub async fn session_user(req: &HttpRequest) -> Result<Option<CurrentUser>, AppE
     }
 }
 
-impl<R: RoleSet + 'static> FromRequest for Staff<R> {
-    type Error = AppError;
-    type Future = Pin<Box<dyn Future<Output = Result<Self, Self::Error>>>>;
+/// The staff member a page route admits: signed in through the session, past
+/// any forced password change, and holding one of `roles`.
+pub async fn admit_page(req: &HttpRequest, roles: &[Role]) -> Result<CurrentUser, AppError> {
+    let Some(user) = session_user(req).await? else {
+        return Err(AppError::LoginRequired {
+            next: return_path(req),
+            expired: false,
+        });
+    };
+    if user.must_change_password && !ALLOWED_BEFORE_PASSWORD_CHANGE.contains(&req.path()) {
+        return Err(AppError::PasswordChangeRequired);
+    }
+    if user.two_factor_missing && !ALLOWED_BEFORE_TWO_FACTOR.contains(&req.path()) {
+        return Err(AppError::TwoFactorSetupRequired);
+    }
+    if !roles.contains(&user.role) {
+        tracing::warn!(user = %user.username, path = req.path(), "role refused");
+        return Err(AppError::Forbidden);
+    }
+    Ok(user)
+}
 
+/// The user the access check stored for this request.
+fn admitted(req: &HttpRequest) -> Option<CurrentUser> {
+    req.extensions().get::<CurrentUser>().cloned()
+}
+
+impl FromRequest for Staff {
+    type Error = AppError;
+    type Future = std::future::Ready<Result<Self, Self::Error>>;
+
+    /// A handler asking for `Staff` on a route the table declares public
+    /// gets a sign-in redirect; the access-matrix test would show it.
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        let req = req.clone();
-        Box::pin(async move {
-            let next = return_path(&req);
-            let Some(user) = session_user(&req).await? else {
-                return Err(AppError::LoginRequired {
-                    next,
-                    expired: false,
-                });
-            };
-            if user.must_change_password && !ALLOWED_BEFORE_PASSWORD_CHANGE.contains(&req.path()) {
-                return Err(AppError::PasswordChangeRequired);
-            }
-            if !R::ROLES.contains(&user.role) {
-                tracing::warn!(user = %user.username, path = req.path(), "role refused");
-                return Err(AppError::Forbidden);
-            }
-            Ok(Staff {
-                user,
-                _roles: PhantomData,
-            })
+        std::future::ready(match admitted(req) {
+            Some(user) => Ok(Staff { user }),
+            None => Err(AppError::LoginRequired {
+                next: return_path(req),
+                expired: false,
+            }),
         })
     }
 }
@@ -175,61 +204,67 @@ pub fn token_hash(token: &str) -> String {
     hex::encode(Sha256::digest(token.as_bytes()))
 }
 
-/// An API caller holding a valid bearer token of a user whose role is in `R`.
-pub struct ApiStaff<R: RoleSet> {
+/// An API caller admitted by the route table's access check.
+pub struct ApiStaff {
     pub user: CurrentUser,
-    _roles: PhantomData<R>,
 }
 
-impl<R: RoleSet> std::ops::Deref for ApiStaff<R> {
+impl std::ops::Deref for ApiStaff {
     type Target = CurrentUser;
     fn deref(&self) -> &CurrentUser {
         &self.user
     }
 }
 
-impl<R: RoleSet + 'static> FromRequest for ApiStaff<R> {
+/// The API caller a route admits: a valid bearer token of an active user
+/// holding one of `roles`.
+pub async fn admit_api(
+    req: &HttpRequest,
+    roles: &[Role],
+) -> Result<CurrentUser, crate::error::ApiError> {
+    use crate::error::ApiError;
+    let token = req
+        .headers()
+        .get(actix_web::http::header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| {
+            v.strip_prefix("Bearer ")
+                .or_else(|| v.strip_prefix("bearer "))
+        })
+        .map(|t| t.trim().to_string())
+        .filter(|t| !t.is_empty())
+        .ok_or_else(ApiError::unauthorized)?;
+    let st = state(req).map_err(ApiError::from)?;
+    let hash = token_hash(&token);
+    let found = st
+        .db
+        .run(move |conn| {
+            let Some(user_id) = ApiToken::user_of(conn, &hash, now_utc())? else {
+                return Ok(None);
+            };
+            User::with_office(conn, user_id)
+        })
+        .await?;
+    let user = found
+        .filter(|(u, _)| u.active && !u.must_change_password)
+        .and_then(|(u, o)| CurrentUser::from_row(u, o))
+        .ok_or_else(ApiError::unauthorized)?;
+    if !roles.contains(&user.role) {
+        return Err(ApiError::forbidden());
+    }
+    Ok(user)
+}
+
+impl FromRequest for ApiStaff {
     type Error = crate::error::ApiError;
-    type Future = Pin<Box<dyn Future<Output = Result<Self, Self::Error>>>>;
+    type Future = std::future::Ready<Result<Self, Self::Error>>;
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        use crate::error::ApiError;
-        let req = req.clone();
-        Box::pin(async move {
-            let token = req
-                .headers()
-                .get(actix_web::http::header::AUTHORIZATION)
-                .and_then(|v| v.to_str().ok())
-                .and_then(|v| {
-                    v.strip_prefix("Bearer ")
-                        .or_else(|| v.strip_prefix("bearer "))
-                })
-                .map(|t| t.trim().to_string())
-                .filter(|t| !t.is_empty())
-                .ok_or_else(ApiError::unauthorized)?;
-            let st = state(&req).map_err(ApiError::from)?;
-            let hash = token_hash(&token);
-            let found = st
-                .db
-                .run(move |conn| {
-                    let Some(user_id) = ApiToken::user_of(conn, &hash, now_utc())? else {
-                        return Ok(None);
-                    };
-                    User::with_office(conn, user_id)
-                })
-                .await?;
-            let user = found
-                .filter(|(u, _)| u.active && !u.must_change_password)
-                .and_then(|(u, o)| CurrentUser::from_row(u, o))
-                .ok_or_else(ApiError::unauthorized)?;
-            if !R::ROLES.contains(&user.role) {
-                return Err(ApiError::forbidden());
-            }
-            Ok(ApiStaff {
-                user,
-                _roles: PhantomData,
-            })
-        })
+        std::future::ready(
+            admitted(req)
+                .map(|user| ApiStaff { user })
+                .ok_or_else(crate::error::ApiError::unauthorized),
+        )
     }
 }
 

@@ -53,6 +53,32 @@ pub fn login(session: &Session, user_id: i64, epoch: i32, now: i64) -> Result<()
     Ok(())
 }
 
+const PENDING: &str = "pending_login";
+
+/// A login whose password was right and whose second step (the app's code)
+/// is still to come.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct PendingLogin {
+    pub user_id: i64,
+    pub epoch: i32,
+    /// When the password was checked (Unix seconds).
+    pub at: i64,
+    pub next: String,
+}
+
+/// Starts the second step: a fresh session holding only the pending login.
+pub fn begin_second_step(session: &Session, pending: &PendingLogin) -> Result<(), AppError> {
+    session.clear();
+    session.renew();
+    session.insert(PENDING, pending).map_err(internal)
+}
+
+/// The pending login, if one is there and not older than `max_age` seconds.
+pub fn pending_login(session: &Session, now: i64, max_age: i64) -> Option<PendingLogin> {
+    let pending: PendingLogin = session.get(PENDING).ok()??;
+    (now - pending.at <= max_age && pending.at <= now).then_some(pending)
+}
+
 pub fn current(session: &Session) -> Option<SessionLogin> {
     Some(SessionLogin {
         sid: session.get::<String>(SID).ok()??,

@@ -79,6 +79,8 @@ pub struct Dossier {
     pub timeliness: Option<String>,
     /// Whether the applicant agreed to news by email and SMS.
     pub notify: bool,
+    /// When the retention purge erased the applicant's details.
+    pub personal_data_purged_at: Option<NaiveDateTime>,
 }
 
 /// What an action changes on a dossier: `None` leaves a column alone,

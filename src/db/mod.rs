@@ -15,6 +15,7 @@ pub mod lookups;
 pub mod notices;
 pub mod offices;
 pub mod outbox;
+pub mod personal_data;
 pub mod postal;
 pub mod procedures;
 pub mod ratings;
@@ -25,6 +26,7 @@ pub mod sequences;
 pub mod settings;
 pub mod submissions;
 pub mod supplements;
+pub mod two_factor;
 pub mod users;
 
 use std::time::Duration;

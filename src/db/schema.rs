@@ -71,6 +71,40 @@ diesel::table! {
 }
 
 diesel::joinable!(users -> offices (office_id));
+diesel::table! {
+    two_factor (user_id) {
+        user_id -> BigInt,
+        secret -> Text,
+        last_step -> BigInt,
+        enabled_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    recovery_codes (id) {
+        id -> BigInt,
+        user_id -> BigInt,
+        code_hash -> Text,
+        used_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    personal_data_log (id) {
+        id -> BigInt,
+        at -> Timestamp,
+        user_id -> BigInt,
+        username -> Text,
+        office_id -> BigInt,
+        action -> Text,
+        dossier_code -> Nullable<Text>,
+        what -> Text,
+        dossiers -> BigInt,
+    }
+}
+
+diesel::allow_tables_to_appear_in_same_query!(users, two_factor);
+
 diesel::joinable!(api_tokens -> users (user_id));
 diesel::allow_tables_to_appear_in_same_query!(
     offices,
@@ -243,6 +277,7 @@ diesel::table! {
         withdrawn_at -> Nullable<Timestamp>,
         timeliness -> Nullable<Text>,
         notify -> Bool,
+        personal_data_purged_at -> Nullable<Timestamp>,
     }
 }
 

@@ -12,6 +12,7 @@ pub mod fields;
 pub mod holidays;
 pub mod lunar;
 pub mod office;
+pub mod personal_data;
 pub mod procedure;
 pub mod reception;
 pub mod report;
@@ -20,6 +21,7 @@ pub mod scan;
 pub mod text;
 pub mod throttle;
 pub mod time;
+pub mod two_factor;
 pub mod user;
 pub mod workflow;
 

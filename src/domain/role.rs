@@ -71,8 +71,7 @@ impl FromStr for Role {
     }
 }
 
-/// A set of roles that a route admits; routes name one of these types so that
-/// what each page allows is declared at the route, checked by the extractor.
+/// A named set of roles, as the route table (`web::routes`) declares them.
 pub trait RoleSet {
     const ROLES: &'static [Role];
 }
@@ -118,6 +117,16 @@ role_set!(
 role_set!(
     /// Those who see reports: supervisors and leaders.
     Overseers = [Supervisor, Leader]
+);
+
+role_set!(
+    /// Those who may turn on two-factor login: administrators and leaders.
+    TwoFactorUsers = [Admin, Leader]
+);
+
+role_set!(
+    /// The counter and leaders: the online desk, triaging feedback, logging hotline calls.
+    CounterAndLeaders = [Reception, Leader]
 );
 
 #[cfg(test)]

@@ -73,6 +73,12 @@ pub fn password_change_key(username: &str) -> String {
     format!("change:{username}")
 }
 
+/// The throttle key of wrong second-step codes of a user (blocks like a
+/// username at an address: five free, then 30 s doubling).
+pub fn second_step_key(user_id: i64) -> String {
+    format!("2fa:{user_id}")
+}
+
 /// The throttle key of a username.
 pub fn user_key(username: &str) -> String {
     format!("user:{username}")

@@ -255,6 +255,8 @@ pub async fn run(db: Db, t: Transports, poll_ms: u64) {
     let worker = format!("{}-{}", std::process::id(), uuid::Uuid::new_v4());
     let t = std::sync::Arc::new(t);
     let mut last_purge = std::time::Instant::now();
+    // The retention purge runs an hour after start, then hourly.
+    let mut last_retention = std::time::Instant::now();
     loop {
         let (db2, t2, w2) = (db.clone(), t.clone(), worker.clone());
         let tried = tokio::task::spawn_blocking(move || deliver_due(&db2, &t2, &w2)).await;
@@ -277,6 +279,18 @@ pub async fn run(db: Db, t: Transports, poll_ms: u64) {
                 lookups::purge(&mut conn, now_utc())
             })
             .await;
+        }
+        if last_retention.elapsed() > StdDuration::from_secs(3600) {
+            last_retention = std::time::Instant::now();
+            let db2 = db.clone();
+            let purged = tokio::task::spawn_blocking(move || {
+                let mut conn = db2.get()?;
+                crate::services::personal_data::purge_expired(&mut conn, now_utc())
+            })
+            .await;
+            if let Ok(Err(e)) = purged {
+                tracing::warn!(error = %e, "retention purge failed");
+            }
         }
         if !busy {
             tokio::time::sleep(StdDuration::from_millis(poll_ms)).await;

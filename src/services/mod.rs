@@ -16,12 +16,14 @@ pub mod files;
 pub mod generate;
 pub mod notifications;
 pub mod passwords;
+pub mod personal_data;
 pub mod processing;
 pub mod reception;
 pub mod reports;
 pub mod returns;
 pub mod seed;
 pub mod submissions;
+pub mod two_factor;
 
 /// Who acts: a staff member (the web layer makes one from the signed-in
 /// user), or the system itself for seeding and the demo.

@@ -1,7 +1,7 @@
 //! A staff member's own account: changing the password.
 
 use actix_session::Session;
-use actix_web::{get, post, web, HttpRequest, HttpResponse};
+use actix_web::{web, HttpRequest, HttpResponse};
 use askama::Template;
 use serde::Deserialize;
 
@@ -11,7 +11,6 @@ use crate::auth::csrf::CsrfForm;
 use crate::auth::session;
 use crate::auth::Staff;
 use crate::domain::fields::FieldErrors;
-use crate::domain::role::AnyStaff;
 use crate::domain::time::now_utc;
 use crate::error::ActionError;
 use crate::error::AppError;
@@ -26,11 +25,7 @@ struct PasswordPage {
     errors: FieldErrors,
 }
 
-fn page(
-    req: &HttpRequest,
-    staff: &Staff<AnyStaff>,
-    errors: FieldErrors,
-) -> Result<HttpResponse, AppError> {
+fn page(req: &HttpRequest, staff: &Staff, errors: FieldErrors) -> Result<HttpResponse, AppError> {
     super::html(
         super::form_status(&errors),
         &PasswordPage {
@@ -41,11 +36,7 @@ fn page(
     )
 }
 
-#[get("/account/password")]
-pub async fn password_form(
-    req: HttpRequest,
-    staff: Staff<AnyStaff>,
-) -> Result<HttpResponse, AppError> {
+pub async fn password_form(req: HttpRequest, staff: Staff) -> Result<HttpResponse, AppError> {
     page(&req, &staff, FieldErrors::new())
 }
 
@@ -59,10 +50,9 @@ pub struct PasswordForm {
     confirm_password: String,
 }
 
-#[post("/account/password")]
 pub async fn password_submit(
     req: HttpRequest,
-    staff: Staff<AnyStaff>,
+    staff: Staff,
     state: web::Data<AppState>,
     session: Session,
     CsrfForm(form): CsrfForm<PasswordForm>,
@@ -119,7 +109,6 @@ pub async fn password_submit(
 
 /// Keeps an idle session alive while its user is typing in a form (the
 /// page's script calls it; the extractor records the activity).
-#[get("/phien/gia-han")]
-pub async fn keep_alive(_staff: Staff<AnyStaff>) -> HttpResponse {
+pub async fn keep_alive(_staff: Staff) -> HttpResponse {
     HttpResponse::NoContent().finish()
 }

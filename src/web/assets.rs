@@ -1,7 +1,7 @@
 //! Static files, embedded in the binary (the office may have no internet).
 
 use actix_web::http::header;
-use actix_web::{get, web, HttpResponse};
+use actix_web::{web, HttpResponse};
 
 struct Asset {
     name: &'static str,
@@ -32,7 +32,6 @@ const ASSETS: &[Asset] = &[
     asset!("favicon.svg", "image/svg+xml"),
 ];
 
-#[get("/static/{path:.*}")]
 pub async fn asset(path: web::Path<String>) -> HttpResponse {
     match ASSETS.iter().find(|a| a.name == path.as_str()) {
         Some(a) => HttpResponse::Ok()

@@ -1,7 +1,7 @@
 //! The public catalog of procedures (the office's duty to publish them): no login.
 
 use actix_web::http::StatusCode;
-use actix_web::{get, web, HttpRequest, HttpResponse};
+use actix_web::{web, HttpRequest, HttpResponse};
 use askama::Template;
 use serde::Deserialize;
 
@@ -170,7 +170,6 @@ pub struct ListQuery {
     q: Option<String>,
 }
 
-#[get("/thu-tuc")]
 pub async fn list(
     req: HttpRequest,
     state: web::Data<AppState>,
@@ -210,7 +209,6 @@ struct DetailPage {
     p: ProcedureView,
 }
 
-#[get("/thu-tuc/{code}")]
 pub async fn detail(
     req: HttpRequest,
     state: web::Data<AppState>,
@@ -248,7 +246,6 @@ pub async fn detail(
 }
 
 /// A printable form of a procedure, for citizens to download.
-#[get("/thu-tuc/{code}/mau/{id}")]
 pub async fn form_file(
     state: web::Data<AppState>,
     path: web::Path<(String, i64)>,

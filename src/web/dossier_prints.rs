@@ -5,7 +5,7 @@
 use std::collections::HashMap;
 
 use actix_web::http::StatusCode;
-use actix_web::{get, web, HttpResponse};
+use actix_web::{web, HttpResponse};
 use askama::Template;
 
 use super::dossier_view::DossierView;
@@ -17,7 +17,6 @@ use crate::db::supplements::Supplement;
 use crate::db::users::User;
 use crate::domain::dossier::Status;
 use crate::domain::procedure::DocumentForm;
-use crate::domain::role::DossierReaders;
 use crate::domain::time::{format_date, format_datetime, now_utc};
 use crate::error::{urlencode, AppError};
 use crate::services::dossiers::DossierDetail;
@@ -52,9 +51,8 @@ struct SupplementPrint {
     note: String,
 }
 
-#[get("/ho-so/{code}/yeu-cau-bo-sung/{n}")]
 pub async fn supplement(
-    staff: Staff<DossierReaders>,
+    staff: Staff,
     state: web::Data<AppState>,
     path: web::Path<(String, i32)>,
 ) -> Result<HttpResponse, AppError> {
@@ -107,9 +105,8 @@ struct ApologyPrint {
     reason: String,
 }
 
-#[get("/ho-so/{code}/phieu-xin-loi")]
 pub async fn apology(
-    staff: Staff<DossierReaders>,
+    staff: Staff,
     state: web::Data<AppState>,
     path: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
@@ -153,9 +150,8 @@ struct ControlPrint {
 
 const COUNTER: &str = "Bộ phận tiếp nhận và trả kết quả";
 
-#[get("/ho-so/{code}/phieu-kiem-soat")]
 pub async fn control(
-    staff: Staff<DossierReaders>,
+    staff: Staff,
     state: web::Data<AppState>,
     path: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
@@ -269,9 +265,8 @@ struct StopPrint {
     at: String,
 }
 
-#[get("/ho-so/{code}/thong-bao-dung")]
 pub async fn stop(
-    staff: Staff<DossierReaders>,
+    staff: Staff,
     state: web::Data<AppState>,
     path: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {

@@ -8,7 +8,7 @@ use std::collections::HashMap;
 
 use actix_session::SessionExt;
 use actix_web::http::StatusCode;
-use actix_web::{get, post, web, HttpRequest, HttpResponse};
+use actix_web::{web, HttpRequest, HttpResponse};
 use askama::Template;
 use serde::Deserialize;
 
@@ -22,7 +22,6 @@ use crate::auth::Staff;
 use crate::db::feedback::Feedback;
 use crate::domain::feedback::{self as rules, FeedbackInput, TOPICS};
 use crate::domain::fields::FieldErrors;
-use crate::domain::role::DossierReaders;
 use crate::domain::time::{format_datetime, now_utc};
 use crate::error::{ActionError, AppError};
 use crate::services::dossiers::visible_offices;
@@ -116,7 +115,6 @@ async fn form_page(
     )
 }
 
-#[get("/phan-anh")]
 pub async fn public_form(
     req: HttpRequest,
     state: web::Data<AppState>,
@@ -125,7 +123,6 @@ pub async fn public_form(
     form_page(&req, &state, form, FieldErrors::new(), None, StatusCode::OK).await
 }
 
-#[post("/phan-anh")]
 pub async fn public_submit(
     req: HttpRequest,
     state: web::Data<AppState>,
@@ -197,7 +194,6 @@ pub struct SentQuery {
     ma: Option<String>,
 }
 
-#[get("/phan-anh/da-gui")]
 pub async fn sent(
     req: HttpRequest,
     state: web::Data<AppState>,
@@ -241,7 +237,6 @@ pub struct PageQuery {
     page: Option<i64>,
 }
 
-#[get("/phan-anh/tra-loi")]
 pub async fn answers(
     req: HttpRequest,
     state: web::Data<AppState>,
@@ -372,10 +367,9 @@ async fn list_page(
     )
 }
 
-#[get("/phan-anh/quan-ly")]
 pub async fn staff_list(
     req: HttpRequest,
-    staff: Staff<DossierReaders>,
+    staff: Staff,
     state: web::Data<AppState>,
     query: web::Query<ListQuery>,
 ) -> Result<HttpResponse, AppError> {
@@ -396,10 +390,9 @@ pub async fn staff_list(
 }
 
 /// A hotline call, logged by staff into the same list.
-#[post("/phan-anh/quan-ly")]
 pub async fn log_call(
     req: HttpRequest,
-    staff: Staff<DossierReaders>,
+    staff: Staff,
     state: web::Data<AppState>,
     CsrfForm(form): CsrfForm<FeedbackForm>,
 ) -> Result<HttpResponse, AppError> {
@@ -498,10 +491,9 @@ async fn show_page(
     )
 }
 
-#[get("/phan-anh/quan-ly/{id}")]
 pub async fn staff_show(
     req: HttpRequest,
-    staff: Staff<DossierReaders>,
+    staff: Staff,
     state: web::Data<AppState>,
     path: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
@@ -516,10 +508,9 @@ pub async fn staff_show(
     .await
 }
 
-#[post("/phan-anh/quan-ly/{id}")]
 pub async fn staff_act(
     req: HttpRequest,
-    staff: Staff<DossierReaders>,
+    staff: Staff,
     state: web::Data<AppState>,
     path: web::Path<String>,
     CsrfForm(form): CsrfForm<HashMap<String, String>>,

@@ -1,10 +1,9 @@
 //! `GET /healthz`: 200 when the database answers, 503 otherwise.
 
-use actix_web::{get, web, HttpResponse};
+use actix_web::{web, HttpResponse};
 
 use crate::state::AppState;
 
-#[get("/healthz")]
 pub async fn healthz(state: web::Data<AppState>) -> HttpResponse {
     match state.db.run(crate::db::ping).await {
         Ok(()) => HttpResponse::Ok().json(serde_json::json!({"status": "ok", "database": "ok"})),
@@ -18,7 +17,6 @@ pub async fn healthz(state: web::Data<AppState>) -> HttpResponse {
 
 /// `GET /livez`: 200 while the process serves, without touching the
 /// database (a liveness probe; the ceiling of the load benchmark).
-#[get("/livez")]
 pub async fn livez() -> HttpResponse {
     HttpResponse::Ok()
         .content_type("text/plain; charset=utf-8")

@@ -2,7 +2,7 @@
 //! linking to its list; for leaders and supervisors, the offices' numbers
 //! and charts.
 
-use actix_web::{get, web, HttpRequest, HttpResponse};
+use actix_web::{web, HttpRequest, HttpResponse};
 use askama::Template;
 use chrono::Datelike;
 
@@ -11,7 +11,6 @@ use super::layout::Layout;
 use crate::auth::extract::CurrentUser;
 use crate::auth::Staff;
 use crate::domain::report::format_rate;
-use crate::domain::role::AnyStaff;
 use crate::domain::time::{format_date, today};
 use crate::domain::Role;
 use crate::error::AppError;
@@ -150,18 +149,17 @@ struct HomePage {
 const SOON_DAYS: u32 = 2;
 
 /// `/`: the citizens' front door, or a signed-in user's home page.
-#[get("/")]
 pub async fn home(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpResponse, AppError> {
     if crate::auth::extract::session_user(&req).await?.is_none() {
         return super::status::front_door(&req, &state).await;
     }
-    let staff = <Staff<AnyStaff> as actix_web::FromRequest>::extract(&req).await?;
+    let staff = <Staff as actix_web::FromRequest>::extract(&req).await?;
     staff_home(req, staff, state).await
 }
 
 async fn staff_home(
     req: HttpRequest,
-    staff: Staff<AnyStaff>,
+    staff: Staff,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, AppError> {
     let user = staff.user.clone();

@@ -10,11 +10,10 @@ use crate::auth::session::{take_flashes, Flash};
 use crate::domain::Role;
 use crate::services::citizens::FrontDoor;
 
-/// One navigation link and the roles that see it.
+/// One navigation link; who sees it is who may open it (the route table).
 struct NavEntry {
     href: &'static str,
     label: &'static str,
-    roles: &'static [Role],
 }
 
 /// The navigation table: each area adds its entry here.
@@ -22,112 +21,82 @@ const NAV: &[NavEntry] = &[
     NavEntry {
         href: "/",
         label: "Trang chủ",
-        roles: &Role::ALL,
     },
     NavEntry {
         href: "/tiep-nhan",
         label: "Tiếp nhận hồ sơ",
-        roles: &[Role::Reception],
     },
     NavEntry {
         href: "/truc-tuyen",
         label: "Hồ sơ trực tuyến",
-        roles: &[Role::Reception, Role::Leader],
     },
     NavEntry {
         href: "/tra-ket-qua",
         label: "Trả kết quả",
-        roles: &[Role::Reception],
     },
     NavEntry {
         href: "/buu-chinh",
         label: "Bưu chính",
-        roles: &[Role::Reception],
     },
     NavEntry {
         href: "/viec-cua-toi",
         label: "Việc của tôi",
-        roles: &[Role::Officer],
     },
     NavEntry {
         href: "/phan-cong",
         label: "Phân công, phê duyệt",
-        roles: &[Role::Leader],
     },
     NavEntry {
         href: "/ho-so",
         label: "Hồ sơ",
-        roles: &[
-            Role::Reception,
-            Role::Officer,
-            Role::Leader,
-            Role::Supervisor,
-        ],
     },
     NavEntry {
         href: "/so-theo-doi",
         label: "Sổ theo dõi",
-        roles: &[
-            Role::Reception,
-            Role::Officer,
-            Role::Leader,
-            Role::Supervisor,
-        ],
     },
     NavEntry {
         href: "/bao-cao/qua-han",
         label: "Quá hạn, sắp đến hạn",
-        roles: &[
-            Role::Reception,
-            Role::Officer,
-            Role::Leader,
-            Role::Supervisor,
-        ],
     },
     NavEntry {
         href: "/phan-anh/quan-ly",
         label: "Phản ánh, kiến nghị",
-        roles: &[
-            Role::Reception,
-            Role::Officer,
-            Role::Leader,
-            Role::Supervisor,
-        ],
     },
     NavEntry {
         href: "/bao-cao/dinh-ky",
         label: "Báo cáo định kỳ",
-        roles: &[Role::Leader, Role::Supervisor],
     },
     NavEntry {
         href: "/admin/users",
         label: "Người dùng",
-        roles: &[Role::Admin],
     },
     NavEntry {
         href: "/admin/offices",
         label: "Đơn vị",
-        roles: &[Role::Admin],
     },
     NavEntry {
         href: "/admin/procedures",
         label: "Thủ tục",
-        roles: &[Role::Admin],
     },
     NavEntry {
         href: "/admin/calendar",
         label: "Lịch nghỉ lễ",
-        roles: &[Role::Admin],
     },
     NavEntry {
         href: "/admin/thong-bao",
         label: "Thông báo",
-        roles: &[Role::Admin],
+    },
+    NavEntry {
+        href: "/admin/bao-mat",
+        label: "Bảo mật đăng nhập",
+    },
+    NavEntry {
+        href: "/admin/du-lieu-ca-nhan",
+        label: "Dữ liệu cá nhân",
     },
     NavEntry {
         href: "/admin/audit",
         label: "Nhật ký quản trị",
-        roles: &[Role::Admin],
     },
 ];
 
@@ -168,7 +137,7 @@ impl Layout {
         let nav = match user {
             Some(u) => NAV
                 .iter()
-                .filter(|e| e.roles.contains(&u.role))
+                .filter(|e| super::routes::admits(&actix_web::http::Method::GET, e.href, u.role))
                 .map(|e| NavItem {
                     href: e.href,
                     label: e.label,

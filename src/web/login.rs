@@ -2,7 +2,7 @@
 
 use actix_session::Session;
 use actix_web::http::StatusCode;
-use actix_web::{get, post, web, HttpRequest, HttpResponse};
+use actix_web::{web, HttpRequest, HttpResponse};
 use askama::Template;
 use serde::Deserialize;
 
@@ -37,7 +37,6 @@ pub struct LoginQuery {
     logged_out: Option<String>,
 }
 
-#[get("/login")]
 pub async fn login_form(
     req: HttpRequest,
     query: web::Query<LoginQuery>,
@@ -74,7 +73,6 @@ pub struct LoginForm {
     next: Option<String>,
 }
 
-#[post("/login")]
 pub async fn login_submit(
     req: HttpRequest,
     state: web::Data<AppState>,
@@ -103,6 +101,24 @@ pub async fn login_submit(
     let address = client_address(&req, &state);
     match attempt(&state, &form.username, &form.password, &address).await {
         Ok(user) => {
+            let user_id = user.id;
+            let enrolled = state
+                .db
+                .run(move |conn| crate::db::two_factor::find(conn, user_id))
+                .await?
+                .is_some();
+            if enrolled {
+                session::begin_second_step(
+                    &session,
+                    &session::PendingLogin {
+                        user_id: user.id,
+                        epoch: user.session_epoch,
+                        at: chrono::Utc::now().timestamp(),
+                        next,
+                    },
+                )?;
+                return Ok(see_other(SECOND_STEP));
+            }
             session::login(
                 &session,
                 user.id,
@@ -127,10 +143,124 @@ pub async fn login_submit(
     }
 }
 
+/// The second step's page.
+const SECOND_STEP: &str = "/login/ma-xac-thuc";
+
+#[derive(Template)]
+#[template(path = "auth/second_step.html")]
+struct SecondStepPage {
+    page: Layout,
+    error: Option<String>,
+}
+
+fn pending(session: &Session) -> Option<session::PendingLogin> {
+    session::pending_login(
+        session,
+        chrono::Utc::now().timestamp(),
+        crate::domain::two_factor::PENDING_MINUTES * 60,
+    )
+}
+
+/// Asks for the authenticator app's code (or a recovery code) after a right
+/// password, for users who turned two-factor login on.
+pub async fn second_step_form(
+    req: HttpRequest,
+    session: Session,
+) -> Result<HttpResponse, AppError> {
+    if pending(&session).is_none() {
+        return Ok(see_other("/login?expired=1"));
+    }
+    super::html(
+        StatusCode::OK,
+        &SecondStepPage {
+            page: Layout::new(&req, "Xác thực hai lớp", None),
+            error: None,
+        },
+    )
+}
+
+#[derive(Deserialize)]
+pub struct SecondStepForm {
+    #[serde(default)]
+    code: String,
+}
+
+pub async fn second_step_submit(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    session: Session,
+    CsrfForm(form): CsrfForm<SecondStepForm>,
+) -> Result<HttpResponse, AppError> {
+    use crate::services::two_factor::{check_second_step, Passed, SecondStepError};
+    let Some(login) = pending(&session) else {
+        return Ok(see_other("/login?expired=1"));
+    };
+    let fail = |message: String, status: StatusCode| {
+        super::html(
+            status,
+            &SecondStepPage {
+                page: Layout::new(&req, "Xác thực hai lớp", None),
+                error: Some(message),
+            },
+        )
+    };
+    if form.code.trim().is_empty() {
+        return fail(
+            "Nhập mã 6 chữ số trên ứng dụng xác thực, hoặc một mã dự phòng.".into(),
+            StatusCode::UNPROCESSABLE_ENTITY,
+        );
+    }
+    let user_id = login.user_id;
+    let code = form.code.chars().take(64).collect::<String>();
+    let checked = state
+        .db
+        .run(move |conn| {
+            Ok(check_second_step(
+                conn,
+                user_id,
+                &code,
+                crate::domain::time::now_utc(),
+            ))
+        })
+        .await?;
+    match checked {
+        Ok(passed) => {
+            session::login(
+                &session,
+                login.user_id,
+                login.epoch,
+                chrono::Utc::now().timestamp(),
+            )?;
+            if let Passed::Recovery(left) = passed {
+                session::push_flash(
+                    &session,
+                    "info",
+                    &format!(
+                        "Bạn vừa dùng một mã dự phòng; còn {left} mã. Nên tạo bộ mã mới tại trang Xác thực hai lớp."
+                    ),
+                );
+            }
+            tracing::info!(user_id = login.user_id, "login (two factors)");
+            Ok(see_other(&login.next))
+        }
+        Err(SecondStepError::Wrong) => fail(
+            "Mã không đúng, đã hết hạn hoặc đã được dùng. Nhập mã mới nhất trên ứng dụng.".into(),
+            StatusCode::UNAUTHORIZED,
+        ),
+        Err(SecondStepError::Blocked(until)) => fail(
+            format!(
+                "Bạn đã nhập sai mã nhiều lần. Vui lòng thử lại sau {}.",
+                format_datetime(until)
+            ),
+            StatusCode::TOO_MANY_REQUESTS,
+        ),
+        Err(SecondStepError::Failed(e)) => Err(e),
+    }
+}
+
 #[derive(Deserialize)]
 pub struct Empty {}
 
-#[post("/logout")]
 pub async fn logout(
     state: web::Data<AppState>,
     session: Session,

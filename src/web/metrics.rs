@@ -10,7 +10,7 @@
 use std::sync::LazyLock;
 
 use actix_web::http::header;
-use actix_web::{get, web, HttpRequest, HttpResponse};
+use actix_web::{web, HttpRequest, HttpResponse};
 use prometheus::{
     Encoder, HistogramOpts, HistogramVec, IntGauge, IntGaugeVec, Opts, Registry, TextEncoder,
 };
@@ -61,7 +61,6 @@ fn gauge_vec(name: &str, help: &str, label: &str, values: &[(String, i64)]) -> I
     g
 }
 
-#[get("/metrics")]
 pub async fn metrics(req: HttpRequest, state: web::Data<AppState>) -> HttpResponse {
     let Some(expected) = state.config.metrics_token.as_deref() else {
         return HttpResponse::NotFound().finish();

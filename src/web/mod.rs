@@ -28,7 +28,9 @@ pub mod reception;
 pub mod register;
 pub mod reports;
 pub mod returns;
+pub mod routes;
 pub mod status;
+pub mod two_factor;
 pub mod upload;
 pub mod work;
 
@@ -42,85 +44,8 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use crate::state::AppState;
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.service(health::healthz)
-        .service(health::livez)
-        .service(metrics::metrics)
-        .service(assets::asset)
-        .service(home::home)
-        .service(catalog::list)
-        .service(catalog::detail)
-        .service(catalog::form_file)
-        .service(login::login_form)
-        .service(login::login_submit)
-        .service(login::logout)
-        .service(account::password_form)
-        .service(account::password_submit)
-        .service(account::keep_alive)
-        .service(reception::start)
-        .service(reception::new_form)
-        .service(reception::submit)
-        .service(notices::show)
-        .service(dossiers::list)
-        .service(dossiers::search)
-        .service(dossiers::done)
-        .service(dossiers::receipt)
-        .service(dossiers::applicant_form)
-        .service(dossiers::applicant_submit)
-        .service(dossiers::void)
-        .service(dossiers::action_page)
-        .service(dossiers::take_action)
-        .service(dossier_prints::supplement)
-        .service(dossier_prints::apology)
-        .service(dossier_prints::control)
-        .service(dossier_prints::stop)
-        .service(dossiers::show)
-        .service(register::index)
-        .service(register::print)
-        .service(register::excel)
-        .service(register::csv)
-        .service(online_desk::queue)
-        .service(online_desk::show)
-        .service(online_desk::decide)
-        .service(online_desk::open_file)
-        .service(online_desk::attach)
-        .service(feedback::public_form)
-        .service(feedback::public_submit)
-        .service(feedback::sent)
-        .service(feedback::answers)
-        .service(feedback::staff_list)
-        .service(feedback::log_call)
-        .service(feedback::staff_show)
-        .service(feedback::staff_act)
-        .service(online::choose)
-        .service(online::done)
-        .service(online::new_form)
-        .service(online::submit)
-        .service(online::supplement)
-        .service(status::lookup_form)
-        .service(status::lookup_submit)
-        .service(status::by_token)
-        .service(returns::counter)
-        .service(returns::counter_search)
-        .service(returns::rate)
-        .service(returns::return_record)
-        .service(returns::postal)
-        .service(returns::open_intake)
-        .service(returns::intake_page)
-        .service(returns::ship)
-        .service(returns::shipment_print)
-        .service(returns::import)
-        .service(reports::due_page)
-        .service(reports::due_excel)
-        .service(reports::risk_page)
-        .service(reports::period_page)
-        .service(reports::period_print)
-        .service(reports::period_excel)
-        .service(work::inbox)
-        .service(work::queue)
-        .service(work::assign_many)
-        .configure(admin::routes)
-        .service(web::scope("/api/v1").configure(api::routes))
-        .default_service(web::to(not_found));
+    routes::configure(cfg);
+    cfg.default_service(web::to(not_found));
 }
 
 async fn not_found(

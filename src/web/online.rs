@@ -7,7 +7,7 @@ use std::collections::HashMap;
 
 use actix_multipart::Multipart;
 use actix_web::http::StatusCode;
-use actix_web::{get, post, web, HttpRequest, HttpResponse};
+use actix_web::{web, HttpRequest, HttpResponse};
 use askama::Template;
 
 use super::layout::Layout;
@@ -61,7 +61,6 @@ struct ChoosePage {
     items: Vec<Procedure>,
 }
 
-#[get("/nop-truc-tuyen")]
 pub async fn choose(
     req: HttpRequest,
     state: web::Data<AppState>,
@@ -192,7 +191,6 @@ async fn form_page(
     )
 }
 
-#[get("/nop-truc-tuyen/{code}")]
 pub async fn new_form(
     req: HttpRequest,
     state: web::Data<AppState>,
@@ -240,7 +238,6 @@ pub fn remap(errors: FieldErrors, fields: &[String]) -> FieldErrors {
     out
 }
 
-#[post("/nop-truc-tuyen/{code}")]
 pub async fn submit(
     req: HttpRequest,
     state: web::Data<AppState>,
@@ -398,7 +395,6 @@ struct DonePage {
 
 /// The confirmation: the submission's code, the verifier rule and the link
 /// to its status page (the token is the key, as on a receipt's QR code).
-#[get("/nop-truc-tuyen/da-nop/{token}")]
 pub async fn done(
     req: HttpRequest,
     state: web::Data<AppState>,
@@ -470,7 +466,6 @@ pub fn target_of(found: Found) -> SupplementTarget {
 }
 
 /// The citizen's supplement, uploaded from the status page.
-#[post("/tra-cuu/{token}/bo-sung")]
 pub async fn supplement(
     req: HttpRequest,
     state: web::Data<AppState>,

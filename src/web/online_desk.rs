@@ -10,7 +10,7 @@ use actix_multipart::Multipart;
 use actix_session::SessionExt;
 use actix_web::http::header;
 use actix_web::http::StatusCode;
-use actix_web::{get, post, web, HttpRequest, HttpResponse};
+use actix_web::{web, HttpRequest, HttpResponse};
 use askama::Template;
 
 use super::layout::Layout;
@@ -22,7 +22,6 @@ use crate::auth::session::push_flash;
 use crate::auth::Staff;
 use crate::db::submissions::{QueueRow, Submission};
 use crate::domain::fields::FieldErrors;
-use crate::domain::role::{AnyStaff, DossierReaders};
 use crate::domain::scan::FILE_MAX_BYTES;
 use crate::domain::time::{format_datetime, now_utc};
 use crate::domain::Role;
@@ -77,10 +76,9 @@ fn may_see(role: Role) -> Result<(), AppError> {
     }
 }
 
-#[get("/truc-tuyen")]
 pub async fn queue(
     req: HttpRequest,
-    staff: Staff<DossierReaders>,
+    staff: Staff,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, AppError> {
     may_see(staff.user.role)?;
@@ -251,10 +249,9 @@ async fn show_page(
     )
 }
 
-#[get("/truc-tuyen/{code}")]
 pub async fn show(
     req: HttpRequest,
-    staff: Staff<DossierReaders>,
+    staff: Staff,
     state: web::Data<AppState>,
     path: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
@@ -271,10 +268,9 @@ pub async fn show(
     .await
 }
 
-#[post("/truc-tuyen/{code}")]
 pub async fn decide(
     req: HttpRequest,
-    staff: Staff<DossierReaders>,
+    staff: Staff,
     state: web::Data<AppState>,
     path: web::Path<String>,
     CsrfForm(form): CsrfForm<HashMap<String, String>>,
@@ -382,9 +378,8 @@ pub async fn decide(
 
 /// A stored file, opened in the browser: staff of the file's office (and
 /// the offices above it) only; anyone else gets the same 404.
-#[get("/tep/{token}")]
 pub async fn open_file(
-    staff: Staff<AnyStaff>,
+    staff: Staff,
     state: web::Data<AppState>,
     path: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
@@ -442,10 +437,9 @@ pub async fn open_file(
 
 /// Attaches a scan to a dossier (multipart: `csrf_token`, `kind`, `name`,
 /// `file`).
-#[post("/ho-so/{code}/tep")]
 pub async fn attach(
     req: HttpRequest,
-    staff: Staff<DossierReaders>,
+    staff: Staff,
     state: web::Data<AppState>,
     path: web::Path<String>,
     payload: Multipart,

@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use actix_web::http::header::{HeaderValue, REFERRER_POLICY};
 use actix_web::http::StatusCode;
-use actix_web::{get, post, web, HttpRequest, HttpResponse};
+use actix_web::{web, HttpRequest, HttpResponse};
 use askama::Template;
 use serde::Deserialize;
 
@@ -96,7 +96,6 @@ async fn lookup_page(
     )
 }
 
-#[get("/tra-cuu")]
 pub async fn lookup_form(
     req: HttpRequest,
     state: web::Data<AppState>,
@@ -110,7 +109,6 @@ pub async fn lookup_form(
     lookup_page(&req, &state, StatusCode::OK, code, FieldErrors::new(), None).await
 }
 
-#[post("/tra-cuu")]
 pub async fn lookup_submit(
     req: HttpRequest,
     state: web::Data<AppState>,
@@ -280,7 +278,6 @@ async fn render_status(
     Ok(Arc::from(page.render()?))
 }
 
-#[get("/tra-cuu/{token}")]
 pub async fn by_token(
     req: HttpRequest,
     state: web::Data<AppState>,

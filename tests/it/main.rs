@@ -1,6 +1,7 @@
 //! Integration tests: the real application on a random port, over HTTP,
 //! on SQLite always and on PostgreSQL when `TEST_DATABASE_URL` is set.
 
+mod access_matrix;
 mod hardening;
 mod helpers;
 

@@ -2,7 +2,7 @@
 
 use actix_session::Session;
 use actix_web::http::StatusCode;
-use actix_web::{get, post, web, HttpRequest, HttpResponse};
+use actix_web::{web, HttpRequest, HttpResponse};
 use askama::Template;
 use serde::Deserialize;
 
@@ -11,7 +11,6 @@ use crate::auth::session::push_flash;
 use crate::auth::Staff;
 use crate::db::offices::Office;
 use crate::domain::fields::FieldErrors;
-use crate::domain::role::Admins;
 use crate::domain::time::now_utc;
 use crate::error::ActionError;
 use crate::error::AppError;
@@ -57,10 +56,9 @@ struct OfficesPage {
     rows: Vec<TreeRow>,
 }
 
-#[get("/admin/offices")]
 pub async fn list(
     req: HttpRequest,
-    staff: Staff<Admins>,
+    staff: Staff,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, AppError> {
     let offices = state.db.run(Office::all).await?;
@@ -106,7 +104,7 @@ struct OfficeFormPage {
 
 async fn form_page(
     req: &HttpRequest,
-    staff: &Staff<Admins>,
+    staff: &Staff,
     state: &AppState,
     office: Option<Office>,
     form: OfficeForm,
@@ -135,10 +133,9 @@ async fn form_page(
     )
 }
 
-#[get("/admin/offices/new")]
 pub async fn new_form(
     req: HttpRequest,
-    staff: Staff<Admins>,
+    staff: Staff,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, AppError> {
     let form = OfficeForm {
@@ -148,10 +145,9 @@ pub async fn new_form(
     form_page(&req, &staff, &state, None, form, FieldErrors::new()).await
 }
 
-#[post("/admin/offices")]
 pub async fn create(
     req: HttpRequest,
-    staff: Staff<Admins>,
+    staff: Staff,
     state: web::Data<AppState>,
     session: Session,
     CsrfForm(form): CsrfForm<OfficeForm>,
@@ -187,10 +183,9 @@ pub async fn create(
     }
 }
 
-#[get("/admin/offices/{id}")]
 pub async fn edit_form(
     req: HttpRequest,
-    staff: Staff<Admins>,
+    staff: Staff,
     state: web::Data<AppState>,
     path: web::Path<i64>,
 ) -> Result<HttpResponse, AppError> {
@@ -220,10 +215,9 @@ pub async fn edit_form(
     form_page(&req, &staff, &state, Some(office), form, FieldErrors::new()).await
 }
 
-#[post("/admin/offices/{id}")]
 pub async fn update(
     req: HttpRequest,
-    staff: Staff<Admins>,
+    staff: Staff,
     state: web::Data<AppState>,
     session: Session,
     path: web::Path<i64>,

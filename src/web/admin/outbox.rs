@@ -3,7 +3,7 @@
 
 use actix_session::Session;
 use actix_web::http::StatusCode;
-use actix_web::{get, post, web, HttpRequest, HttpResponse};
+use actix_web::{web, HttpRequest, HttpResponse};
 use askama::Template;
 use serde::Deserialize;
 
@@ -12,7 +12,6 @@ use crate::auth::session::push_flash;
 use crate::auth::Staff;
 use crate::db::outbox::{self, FAILED, PENDING, SENT, SKIPPED, STATUSES};
 use crate::domain::citizen::News;
-use crate::domain::role::Admins;
 use crate::domain::time::{format_datetime, now_utc};
 use crate::error::AppError;
 use crate::state::AppState;
@@ -74,10 +73,9 @@ pub struct OutboxQuery {
     page: Option<i64>,
 }
 
-#[get("/admin/thong-bao")]
 pub async fn list(
     req: HttpRequest,
-    staff: Staff<Admins>,
+    staff: Staff,
     state: web::Data<AppState>,
     query: web::Query<OutboxQuery>,
 ) -> Result<HttpResponse, AppError> {
@@ -160,9 +158,8 @@ pub async fn list(
 #[derive(Deserialize)]
 pub struct RetryForm {}
 
-#[post("/admin/thong-bao/{id}/gui-lai")]
 pub async fn retry(
-    staff: Staff<Admins>,
+    staff: Staff,
     state: web::Data<AppState>,
     session: Session,
     path: web::Path<i64>,

@@ -3,7 +3,7 @@
 
 use actix_multipart::Multipart;
 use actix_session::Session;
-use actix_web::{get, post, web, HttpRequest, HttpResponse};
+use actix_web::{web, HttpRequest, HttpResponse};
 use askama::Template;
 use serde::Deserialize;
 
@@ -13,7 +13,6 @@ use crate::auth::Staff;
 use crate::db::procedures::{Procedure, ProcedureForm};
 use crate::domain::fields::FieldErrors;
 use crate::domain::procedure::FORM_MAX_BYTES;
-use crate::domain::role::Admins;
 use crate::domain::time::{format_datetime, now_utc};
 use crate::error::{ActionError, AppError};
 use crate::services::catalog;
@@ -50,7 +49,7 @@ struct FormsPage {
 
 async fn render(
     req: &HttpRequest,
-    staff: &Staff<Admins>,
+    staff: &Staff,
     state: &AppState,
     id: i64,
     title: String,
@@ -81,10 +80,9 @@ async fn render(
     )
 }
 
-#[get("/admin/procedures/{id}/mau")]
 pub async fn show(
     req: HttpRequest,
-    staff: Staff<Admins>,
+    staff: Staff,
     state: web::Data<AppState>,
     path: web::Path<i64>,
 ) -> Result<HttpResponse, AppError> {
@@ -99,10 +97,9 @@ pub async fn show(
     .await
 }
 
-#[post("/admin/procedures/{id}/mau")]
 pub async fn attach(
     req: HttpRequest,
-    staff: Staff<Admins>,
+    staff: Staff,
     state: web::Data<AppState>,
     session: Session,
     path: web::Path<i64>,
@@ -148,9 +145,8 @@ pub async fn attach(
 #[derive(Deserialize)]
 pub struct RemoveForm {}
 
-#[post("/admin/procedures/{id}/mau/{form}/xoa")]
 pub async fn remove(
-    staff: Staff<Admins>,
+    staff: Staff,
     state: web::Data<AppState>,
     session: Session,
     path: web::Path<(i64, i64)>,

@@ -3,7 +3,7 @@
 
 use actix_session::Session;
 use actix_web::http::StatusCode;
-use actix_web::{get, post, web, HttpRequest, HttpResponse};
+use actix_web::{web, HttpRequest, HttpResponse};
 use askama::Template;
 
 use crate::auth::csrf::CsrfForm;
@@ -12,7 +12,6 @@ use crate::auth::Staff;
 use crate::db::procedures::{Procedure, ProcedureFull};
 use crate::domain::fields::FieldErrors;
 use crate::domain::procedure::{describe_time, split_codes, Channel, DocumentForm, ReturnMethod};
-use crate::domain::role::Admins;
 use crate::domain::time::{now_utc, today};
 use crate::error::ActionError;
 use crate::error::AppError;
@@ -39,10 +38,9 @@ struct ListPage {
     rows: Vec<Row>,
 }
 
-#[get("/admin/procedures")]
 pub async fn list(
     req: HttpRequest,
-    staff: Staff<Admins>,
+    staff: Staff,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, AppError> {
     let all = state
@@ -169,7 +167,7 @@ fn times_of(full: &ProcedureFull) -> Vec<TimeRow> {
 
 async fn render(
     req: &HttpRequest,
-    staff: &Staff<Admins>,
+    staff: &Staff,
     state: &AppState,
     id: Option<i64>,
     input: ProcedureInput,
@@ -222,10 +220,9 @@ async fn render(
     )
 }
 
-#[get("/admin/procedures/new")]
 pub async fn new_form(
     req: HttpRequest,
-    staff: Staff<Admins>,
+    staff: Staff,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, AppError> {
     let input = ProcedureInput {
@@ -250,10 +247,9 @@ pub async fn new_form(
     render(&req, &staff, &state, None, input, FieldErrors::new()).await
 }
 
-#[get("/admin/procedures/{id}")]
 pub async fn edit_form(
     req: HttpRequest,
-    staff: Staff<Admins>,
+    staff: Staff,
     state: web::Data<AppState>,
     path: web::Path<i64>,
 ) -> Result<HttpResponse, AppError> {
@@ -325,7 +321,7 @@ fn parse_form(fields: &[(String, String)]) -> ProcedureInput {
 
 async fn save(
     req: HttpRequest,
-    staff: Staff<Admins>,
+    staff: Staff,
     state: web::Data<AppState>,
     session: Session,
     id: Option<i64>,
@@ -357,10 +353,9 @@ async fn save(
     }
 }
 
-#[post("/admin/procedures")]
 pub async fn create(
     req: HttpRequest,
-    staff: Staff<Admins>,
+    staff: Staff,
     state: web::Data<AppState>,
     session: Session,
     CsrfForm(fields): CsrfForm<Vec<(String, String)>>,
@@ -368,10 +363,9 @@ pub async fn create(
     save(req, staff, state, session, None, fields).await
 }
 
-#[post("/admin/procedures/{id}")]
 pub async fn update(
     req: HttpRequest,
-    staff: Staff<Admins>,
+    staff: Staff,
     state: web::Data<AppState>,
     session: Session,
     path: web::Path<i64>,

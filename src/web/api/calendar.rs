@@ -4,7 +4,7 @@ use crate::domain::time::parse_time;
 use std::collections::HashMap;
 
 use actix_web::http::StatusCode;
-use actix_web::{get, web, HttpResponse};
+use actix_web::{web, HttpResponse};
 use chrono::{Datelike, NaiveDateTime};
 use serde::Serialize;
 
@@ -36,7 +36,6 @@ fn one_field(field: &str, message: String) -> ApiError {
     ApiError::validation(&e)
 }
 
-#[get("/calendar/holidays")]
 pub async fn holidays(
     state: web::Data<AppState>,
     query: web::Query<HashMap<String, String>>,
@@ -103,7 +102,6 @@ struct DueDate {
     skipped: Vec<Skipped>,
 }
 
-#[get("/calendar/due-date")]
 pub async fn due_date(
     state: web::Data<AppState>,
     query: web::Query<HashMap<String, String>>,

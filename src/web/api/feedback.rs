@@ -3,7 +3,7 @@
 //! feedback whose author consented, without name, phone or email.
 
 use actix_web::http::StatusCode;
-use actix_web::{get, post, web, HttpRequest, HttpResponse};
+use actix_web::{web, HttpRequest, HttpResponse};
 use serde::{Deserialize, Serialize};
 
 use super::ApiError;
@@ -38,7 +38,6 @@ struct Created {
     status: &'static str,
 }
 
-#[post("/feedback")]
 pub async fn create(
     req: HttpRequest,
     state: web::Data<AppState>,
@@ -98,7 +97,6 @@ struct Page {
     total: i64,
 }
 
-#[get("/feedback/public")]
 pub async fn public(
     state: web::Data<AppState>,
     query: web::Query<PageQuery>,

@@ -2,7 +2,7 @@
 //! citizen, by its code and the verifier, with no personal data.
 
 use actix_web::http::StatusCode;
-use actix_web::{post, web, HttpRequest, HttpResponse};
+use actix_web::{web, HttpRequest, HttpResponse};
 use serde::{Deserialize, Serialize};
 
 use super::ApiError;
@@ -56,7 +56,6 @@ struct Status {
     voided: bool,
 }
 
-#[post("/lookup")]
 pub async fn lookup(
     req: HttpRequest,
     state: web::Data<AppState>,

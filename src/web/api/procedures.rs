@@ -1,6 +1,6 @@
 //! `GET /api/v1/procedures` (public): the catalog with the time in force today.
 
-use actix_web::{get, web, HttpResponse};
+use actix_web::{web, HttpResponse};
 use serde::Serialize;
 
 use super::ApiError;
@@ -72,7 +72,6 @@ struct List {
     items: Vec<ProcedureJson>,
 }
 
-#[get("/procedures")]
 pub async fn list(state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
     let all = state.db.run(|conn| Procedure::all_full(conn, true)).await?;
     Ok(HttpResponse::Ok().json(List {

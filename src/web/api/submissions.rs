@@ -7,7 +7,7 @@ use std::collections::HashMap;
 
 use actix_multipart::Multipart;
 use actix_web::http::StatusCode;
-use actix_web::{post, web, HttpRequest, HttpResponse};
+use actix_web::{web, HttpRequest, HttpResponse};
 use serde::{Deserialize, Serialize};
 
 use super::ApiError;
@@ -167,7 +167,6 @@ async fn allowed(req: &HttpRequest, state: &AppState) -> Result<(), ApiError> {
     }
 }
 
-#[post("/submissions")]
 pub async fn create(
     req: HttpRequest,
     state: web::Data<AppState>,
@@ -278,7 +277,6 @@ struct Supplemented {
 /// The citizen's supplement: one file part per document asked for, named
 /// as the document's position (`0`, `1`…) or `file.0`, `file.1`…, with the
 /// verifier in a part `verifier`.
-#[post("/submissions/{code}/documents")]
 pub async fn add_documents(
     req: HttpRequest,
     state: web::Data<AppState>,

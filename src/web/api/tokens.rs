@@ -1,7 +1,7 @@
 //! `POST /api/v1/tokens`: exchange a username and password for a bearer token.
 
 use actix_web::http::StatusCode;
-use actix_web::{post, web, HttpRequest, HttpResponse};
+use actix_web::{web, HttpRequest, HttpResponse};
 use serde::{Deserialize, Serialize};
 
 use super::ApiError;
@@ -18,6 +18,9 @@ use crate::web::client_address;
 pub struct TokenRequest {
     username: Option<String>,
     password: Option<String>,
+    /// The authenticator app's code (or a recovery code), for users with
+    /// two-factor login on.
+    totp: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -26,7 +29,6 @@ struct TokenResponse {
     expires_at: String,
 }
 
-#[post("/tokens")]
 pub async fn create(
     req: HttpRequest,
     state: web::Data<AppState>,
@@ -77,6 +79,7 @@ pub async fn create(
             "Tài khoản phải đổi mật khẩu trên trang Một Cửa trước khi dùng API.",
         ));
     }
+    second_factor(&state, &user, body.totp.unwrap_or_default()).await?;
     let token = random_token(32);
     let hash = token_hash(&token);
     let now = now_utc();
@@ -93,4 +96,73 @@ pub async fn create(
         token,
         expires_at: rfc3339(expires_at),
     }))
+}
+
+/// The second factor for a token: required from users who turned two-factor
+/// login on; a user whose role must use it and who has not set it up gets
+/// no token until he does (on the pages).
+async fn second_factor(
+    state: &AppState,
+    user: &crate::db::users::User,
+    typed: String,
+) -> Result<(), ApiError> {
+    use crate::services::two_factor::{check_second_step, SecondStepError};
+    enum Found {
+        Passed,
+        CodeMissing,
+        SetupMissing,
+        Checked(SecondStepError),
+    }
+    let user_id = user.id;
+    let applies = user
+        .role()
+        .is_some_and(crate::domain::two_factor::applies_to);
+    let typed: String = typed.chars().take(64).collect();
+    let found = state
+        .db
+        .run(move |conn| {
+            let enrolled = crate::db::two_factor::find(conn, user_id)?.is_some();
+            Ok(if !enrolled {
+                if applies && crate::db::two_factor::required(conn)? {
+                    Found::SetupMissing
+                } else {
+                    Found::Passed
+                }
+            } else if typed.trim().is_empty() {
+                Found::CodeMissing
+            } else {
+                match check_second_step(conn, user_id, &typed, now_utc()) {
+                    Ok(_) => Found::Passed,
+                    Err(e) => Found::Checked(e),
+                }
+            })
+        })
+        .await?;
+    match found {
+        Found::Passed => Ok(()),
+        Found::CodeMissing => Err(ApiError::new(
+            StatusCode::UNAUTHORIZED,
+            "two_factor_required",
+            "Tài khoản đã bật xác thực hai lớp: gửi thêm mã 6 chữ số của ứng dụng xác thực trong trường totp.",
+        )),
+        Found::SetupMissing => Err(ApiError::new(
+            StatusCode::FORBIDDEN,
+            "two_factor_setup_required",
+            "Vai trò của tài khoản phải dùng xác thực hai lớp: bật tại trang Xác thực hai lớp của Một Cửa trước khi dùng API.",
+        )),
+        Found::Checked(SecondStepError::Wrong) => Err(ApiError::new(
+            StatusCode::UNAUTHORIZED,
+            "invalid_two_factor_code",
+            "Mã xác thực hai lớp không đúng, đã hết hạn hoặc đã được dùng.",
+        )),
+        Found::Checked(SecondStepError::Blocked(until)) => Err(ApiError::new(
+            StatusCode::TOO_MANY_REQUESTS,
+            "too_many_attempts",
+            format!(
+                "Đã nhập sai mã xác thực nhiều lần. Thử lại sau {}.",
+                crate::domain::time::format_datetime(until)
+            ),
+        )),
+        Found::Checked(SecondStepError::Failed(e)) => Err(e.into()),
+    }
 }

@@ -3,13 +3,12 @@
 use std::collections::HashMap;
 
 use actix_session::SessionExt;
-use actix_web::{post, web, HttpRequest, HttpResponse};
+use actix_web::{web, HttpRequest, HttpResponse};
 
 use crate::auth::csrf::CsrfForm;
 use crate::auth::session::push_flash;
 use crate::auth::Staff;
 use crate::domain::fields::FieldErrors;
-use crate::domain::role::DossierReaders;
 use crate::domain::time::now_utc;
 use crate::domain::workflow::Action;
 use crate::error::{urlencode, AppError};
@@ -50,15 +49,13 @@ fn form_date(raw: &str, field: &str, errors: &mut FieldErrors) -> Option<chrono:
 
 /// The address of a dossier page re-rendered after an action's error: a
 /// reload or a sign-in that returns here goes back to the dossier.
-#[actix_web::get("/ho-so/{code}/thao-tac")]
-pub async fn action_page(_staff: Staff<DossierReaders>, path: web::Path<String>) -> HttpResponse {
+pub async fn action_page(_staff: Staff, path: web::Path<String>) -> HttpResponse {
     crate::web::see_other(&format!("/ho-so/{}", urlencode(&path.into_inner())))
 }
 
-#[post("/ho-so/{code}/thao-tac")]
 pub async fn take_action(
     req: HttpRequest,
-    staff: Staff<DossierReaders>,
+    staff: Staff,
     state: web::Data<AppState>,
     path: web::Path<String>,
     form: CsrfForm<Vec<(String, String)>>,

@@ -2,7 +2,7 @@
 
 use actix_session::SessionExt;
 use actix_web::http::StatusCode;
-use actix_web::{get, post, web, HttpRequest, HttpResponse};
+use actix_web::{web, HttpRequest, HttpResponse};
 use askama::Template;
 use serde::Deserialize;
 
@@ -11,7 +11,6 @@ use crate::auth::session::push_flash;
 use crate::auth::Staff;
 use crate::domain::fields::FieldErrors;
 use crate::domain::reception::ApplicantInput;
-use crate::domain::role::{ApplicantEditors, Leaders};
 use crate::domain::time::now_utc;
 use crate::error::ActionError;
 use crate::error::{urlencode, AppError};
@@ -62,10 +61,9 @@ impl ApplicantPage {
     }
 }
 
-#[get("/ho-so/{code}/nguoi-nop")]
 pub async fn applicant_form(
     req: HttpRequest,
-    staff: Staff<ApplicantEditors>,
+    staff: Staff,
     state: web::Data<AppState>,
     path: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
@@ -97,10 +95,9 @@ pub async fn applicant_form(
     )
 }
 
-#[post("/ho-so/{code}/nguoi-nop")]
 pub async fn applicant_submit(
     req: HttpRequest,
-    staff: Staff<ApplicantEditors>,
+    staff: Staff,
     state: web::Data<AppState>,
     path: web::Path<String>,
     form: CsrfForm<ApplicantForm>,
@@ -165,10 +162,9 @@ pub struct VoidForm {
     version: String,
 }
 
-#[post("/ho-so/{code}/huy")]
 pub async fn void(
     req: HttpRequest,
-    staff: Staff<Leaders>,
+    staff: Staff,
     state: web::Data<AppState>,
     path: web::Path<String>,
     form: CsrfForm<VoidForm>,

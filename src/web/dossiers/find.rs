@@ -1,7 +1,7 @@
 //! Finding dossiers: by status (a link), by code, name, ID number or phone (posted).
 
 use actix_web::http::StatusCode;
-use actix_web::{get, post, web, HttpRequest, HttpResponse};
+use actix_web::{web, HttpRequest, HttpResponse};
 use askama::Template;
 use serde::Deserialize;
 
@@ -9,7 +9,6 @@ use crate::auth::csrf::CsrfForm;
 use crate::auth::Staff;
 use crate::db::dossiers::{DossierFilter, DossierRow};
 use crate::domain::dossier::{is_overdue, Status};
-use crate::domain::role::DossierReaders;
 use crate::domain::time::{format_date, format_datetime, today};
 use crate::error::{urlencode, AppError};
 use crate::services::dossiers::{self};
@@ -79,10 +78,9 @@ pub struct ListQuery {
 
 /// The list by status (`?trang_thai=`). A search by name, ID number or phone
 /// is posted (`search`), so that personal data never travels in a URL.
-#[get("/ho-so")]
 pub async fn list(
     req: HttpRequest,
-    staff: Staff<DossierReaders>,
+    staff: Staff,
     state: web::Data<AppState>,
     query: web::Query<ListQuery>,
 ) -> Result<HttpResponse, AppError> {
@@ -91,10 +89,9 @@ pub async fn list(
 }
 
 /// A search from the header box or the search page.
-#[post("/ho-so")]
 pub async fn search(
     req: HttpRequest,
-    staff: Staff<DossierReaders>,
+    staff: Staff,
     state: web::Data<AppState>,
     CsrfForm(form): CsrfForm<ListQuery>,
 ) -> Result<HttpResponse, AppError> {
@@ -103,7 +100,7 @@ pub async fn search(
 
 async fn search_page(
     req: &HttpRequest,
-    staff: &Staff<DossierReaders>,
+    staff: &Staff,
     state: &AppState,
     query: ListQuery,
 ) -> Result<HttpResponse, AppError> {

@@ -3,7 +3,7 @@
 use std::collections::HashMap;
 
 use actix_web::http::StatusCode;
-use actix_web::{get, web, HttpRequest, HttpResponse};
+use actix_web::{web, HttpRequest, HttpResponse};
 use askama::Template;
 
 use crate::auth::extract::CurrentUser;
@@ -12,7 +12,6 @@ use crate::db::supplements::Supplement;
 use crate::db::users::User;
 use crate::domain::dossier::Status;
 use crate::domain::fields::FieldErrors;
-use crate::domain::role::{DossierReaders, Receivers};
 use crate::domain::workflow::{self, Action};
 use crate::domain::Role;
 use crate::error::{urlencode, AppError};
@@ -210,10 +209,9 @@ pub(super) async fn show_page(
     )
 }
 
-#[get("/ho-so/{code}")]
 pub async fn show(
     req: HttpRequest,
-    staff: Staff<DossierReaders>,
+    staff: Staff,
     state: web::Data<AppState>,
     path: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
@@ -236,10 +234,9 @@ struct DonePage {
     d: DossierView,
 }
 
-#[get("/ho-so/{code}/da-tiep-nhan")]
 pub async fn done(
     req: HttpRequest,
-    staff: Staff<Receivers>,
+    staff: Staff,
     state: web::Data<AppState>,
     path: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
@@ -266,9 +263,8 @@ struct ReceiptPage {
     copies: Vec<&'static str>,
 }
 
-#[get("/ho-so/{code}/bien-nhan")]
 pub async fn receipt(
-    staff: Staff<DossierReaders>,
+    staff: Staff,
     state: web::Data<AppState>,
     path: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {

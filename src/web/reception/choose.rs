@@ -1,7 +1,7 @@
 //! The counter's start page: pick the procedure (type-ahead), the notices of the last week to reprint.
 
 use actix_web::http::StatusCode;
-use actix_web::{get, web, HttpRequest, HttpResponse};
+use actix_web::{web, HttpRequest, HttpResponse};
 use askama::Template;
 use serde::Deserialize;
 
@@ -9,7 +9,6 @@ use crate::auth::Staff;
 use crate::db::notices::CounterNotice;
 use crate::db::procedures::Procedure;
 use crate::domain::procedure::{describe_time, fold};
-use crate::domain::role::Receivers;
 use crate::domain::time::{now_utc, today};
 use crate::error::AppError;
 use crate::services::reception::NoticeKind;
@@ -50,10 +49,9 @@ pub struct StartQuery {
     lo: Option<i64>,
 }
 
-#[get("/tiep-nhan")]
 pub async fn start(
     req: HttpRequest,
-    staff: Staff<Receivers>,
+    staff: Staff,
     state: web::Data<AppState>,
     query: web::Query<StartQuery>,
 ) -> Result<HttpResponse, AppError> {

@@ -2,7 +2,7 @@
 
 use std::collections::HashMap;
 
-use actix_web::{get, web, HttpRequest, HttpResponse};
+use actix_web::{web, HttpRequest, HttpResponse};
 use askama::Template;
 use serde::Deserialize;
 
@@ -12,7 +12,6 @@ use crate::domain::fields::FieldErrors;
 use crate::domain::procedure::{
     describe_time, fold, split_codes, Channel, DocumentForm, ReturnMethod,
 };
-use crate::domain::role::Receivers;
 use crate::domain::time::today;
 use crate::error::AppError;
 use crate::state::AppState;
@@ -153,7 +152,7 @@ pub(super) async fn intake_view(
 
 pub(super) fn render_form(
     req: &HttpRequest,
-    staff: &Staff<Receivers>,
+    staff: &Staff,
     p: ProcedureFull,
     form: ReceptionForm,
     fields: &HashMap<String, String>,
@@ -248,10 +247,9 @@ pub struct NewQuery {
     lo: Option<i64>,
 }
 
-#[get("/tiep-nhan/moi")]
 pub async fn new_form(
     req: HttpRequest,
-    staff: Staff<Receivers>,
+    staff: Staff,
     state: web::Data<AppState>,
     query: web::Query<NewQuery>,
 ) -> Result<HttpResponse, AppError> {

@@ -2,7 +2,7 @@
 
 use std::collections::HashMap;
 
-use actix_web::{post, web, HttpRequest, HttpResponse};
+use actix_web::{web, HttpRequest, HttpResponse};
 use chrono::{NaiveDate, NaiveDateTime};
 
 use super::form::{
@@ -12,7 +12,6 @@ use crate::auth::csrf::CsrfForm;
 use crate::auth::Staff;
 use crate::domain::fields::FieldErrors;
 use crate::domain::reception::ApplicantInput;
-use crate::domain::role::Receivers;
 use crate::domain::time::now_utc;
 use crate::error::ActionError;
 use crate::error::{urlencode, AppError};
@@ -48,10 +47,9 @@ fn parse_local_date(raw: &str) -> Result<Option<NaiveDate>, &'static str> {
         .ok_or("Ghi ngày dạng ngày/tháng/năm, ví dụ 20/11/2026.")
 }
 
-#[post("/tiep-nhan/moi")]
 pub async fn submit(
     req: HttpRequest,
-    staff: Staff<Receivers>,
+    staff: Staff,
     state: web::Data<AppState>,
     form: CsrfForm<Vec<(String, String)>>,
 ) -> Result<HttpResponse, AppError> {

@@ -1,10 +1,9 @@
 //! The register exported: Excel (.xlsx) and CSV with its header and BOM.
 
-use actix_web::{get, web, HttpResponse};
+use actix_web::{web, HttpResponse};
 
 use super::page::{checked, load, Filters, LineView, RegisterQuery};
 use crate::auth::Staff;
-use crate::domain::role::DossierReaders;
 use crate::error::AppError;
 use crate::services::export::{Cell, Table};
 use crate::state::AppState;
@@ -63,9 +62,8 @@ fn file_name(f: &Filters, ext: &str) -> String {
     )
 }
 
-#[get("/so-theo-doi/excel")]
 pub async fn excel(
-    staff: Staff<DossierReaders>,
+    staff: Staff,
     state: web::Data<AppState>,
     query: web::Query<RegisterQuery>,
 ) -> Result<HttpResponse, AppError> {
@@ -79,9 +77,8 @@ pub async fn excel(
     ))
 }
 
-#[get("/so-theo-doi/csv")]
 pub async fn csv(
-    staff: Staff<DossierReaders>,
+    staff: Staff,
     state: web::Data<AppState>,
     query: web::Query<RegisterQuery>,
 ) -> Result<HttpResponse, AppError> {

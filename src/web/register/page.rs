@@ -1,7 +1,7 @@
 //! The register page: filters from the query string, lines, pages, the A4 print.
 
 use actix_web::http::StatusCode;
-use actix_web::{get, web, HttpRequest, HttpResponse};
+use actix_web::{web, HttpRequest, HttpResponse};
 use askama::Template;
 use chrono::{Datelike, NaiveDate};
 use serde::Deserialize;
@@ -13,7 +13,6 @@ use crate::db::procedures::Procedure;
 use crate::domain::dossier::Status;
 use crate::domain::fields::FieldErrors;
 use crate::domain::procedure::Channel;
-use crate::domain::role::DossierReaders;
 use crate::domain::time::{format_date, format_datetime, today};
 use crate::error::{urlencode, AppError};
 use crate::services::dossiers::{day_start_utc, visible_offices};
@@ -337,10 +336,9 @@ pub(super) async fn load(
         .await
 }
 
-#[get("/so-theo-doi")]
 pub async fn index(
     req: HttpRequest,
-    staff: Staff<DossierReaders>,
+    staff: Staff,
     state: web::Data<AppState>,
     query: web::Query<RegisterQuery>,
 ) -> Result<HttpResponse, AppError> {
@@ -408,10 +406,9 @@ struct PrintPeriodPage {
     kept: Vec<(&'static str, String)>,
 }
 
-#[get("/so-theo-doi/in")]
 pub async fn print(
     req: HttpRequest,
-    staff: Staff<DossierReaders>,
+    staff: Staff,
     state: web::Data<AppState>,
     query: web::Query<RegisterQuery>,
 ) -> Result<HttpResponse, AppError> {

@@ -3,7 +3,7 @@
 //! and in Excel.
 
 use actix_web::http::StatusCode;
-use actix_web::{get, web, HttpRequest, HttpResponse};
+use actix_web::{web, HttpRequest, HttpResponse};
 use askama::Template;
 use chrono::{Datelike, Duration, NaiveDate};
 use serde::Deserialize;
@@ -13,7 +13,6 @@ use crate::auth::Staff;
 use crate::db::offices::Office;
 use crate::domain::fields::FieldErrors;
 use crate::domain::report::{format_rate, Period, PeriodCounts};
-use crate::domain::role::Overseers;
 use crate::domain::time::{format_date, today};
 use crate::error::{urlencode, AppError};
 use crate::services::catalog::parse_date;
@@ -313,10 +312,9 @@ fn shortcuts(office: &str) -> Vec<(String, String)> {
     .collect()
 }
 
-#[get("/bao-cao/dinh-ky")]
 pub async fn page(
     req: HttpRequest,
-    staff: Staff<Overseers>,
+    staff: Staff,
     state: web::Data<AppState>,
     params: web::Query<PeriodParams>,
 ) -> Result<HttpResponse, AppError> {
@@ -354,9 +352,8 @@ pub async fn page(
     )
 }
 
-#[get("/bao-cao/dinh-ky/in")]
 pub async fn print(
-    staff: Staff<Overseers>,
+    staff: Staff,
     state: web::Data<AppState>,
     params: web::Query<PeriodParams>,
 ) -> Result<HttpResponse, AppError> {
@@ -385,9 +382,8 @@ pub async fn print(
     )
 }
 
-#[get("/bao-cao/dinh-ky/excel")]
 pub async fn excel(
-    staff: Staff<Overseers>,
+    staff: Staff,
     state: web::Data<AppState>,
     params: web::Query<PeriodParams>,
 ) -> Result<HttpResponse, AppError> {

@@ -2,12 +2,11 @@
 //! their procedure's dossiers usually still need from the state they are in.
 
 use actix_web::http::StatusCode;
-use actix_web::{get, web, HttpRequest, HttpResponse};
+use actix_web::{web, HttpRequest, HttpResponse};
 use askama::Template;
 
 use crate::auth::Staff;
 use crate::domain::dossier::Status;
-use crate::domain::role::Overseers;
 use crate::domain::time::{format_date, today};
 use crate::error::AppError;
 use crate::services::reports::{self, MEDIAN_MIN_SAMPLES, MEDIAN_WINDOW_DAYS};
@@ -43,10 +42,9 @@ struct RiskPage {
     today: String,
 }
 
-#[get("/bao-cao/nguy-co")]
 pub async fn page(
     req: HttpRequest,
-    staff: Staff<Overseers>,
+    staff: Staff,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, AppError> {
     let cal = state.calendar().await?;

@@ -2,13 +2,12 @@
 
 use actix_multipart::Multipart;
 use actix_session::SessionExt;
-use actix_web::{post, web, HttpRequest, HttpResponse};
+use actix_web::{web, HttpRequest, HttpResponse};
 use futures_util::StreamExt;
 
 use super::postal_desk::{postal_page, PostalState};
 use crate::auth::session::push_flash;
 use crate::auth::Staff;
-use crate::domain::role::Receivers;
 use crate::domain::time::now_utc;
 use crate::error::AppError;
 use crate::services::dossiers::visible_offices;
@@ -23,10 +22,9 @@ const UPLOAD_FIELDS: usize = 8;
 
 /// Imports delivery outcomes from the postal operator's CSV file
 /// (multipart: `csrf_token`, `file`). All lines or none.
-#[post("/buu-chinh/ket-qua-phat")]
 pub async fn import(
     req: HttpRequest,
-    staff: Staff<Receivers>,
+    staff: Staff,
     state: web::Data<AppState>,
     mut payload: Multipart,
 ) -> Result<HttpResponse, AppError> {

@@ -5,7 +5,7 @@ use std::collections::HashMap;
 
 use actix_session::SessionExt;
 use actix_web::http::StatusCode;
-use actix_web::{get, post, web, HttpRequest, HttpResponse};
+use actix_web::{web, HttpRequest, HttpResponse};
 use askama::Template;
 
 use crate::auth::csrf::CsrfForm;
@@ -14,7 +14,6 @@ use crate::auth::Staff;
 use crate::db::dossiers::DossierFilter;
 use crate::db::postal::{PostalIntake, Shipment};
 use crate::domain::fields::FieldErrors;
-use crate::domain::role::Receivers;
 use crate::domain::time::{format_datetime, now_utc};
 use crate::error::ActionError;
 use crate::error::AppError;
@@ -91,7 +90,7 @@ pub(super) struct PostalState {
 
 pub(super) async fn postal_page(
     req: &HttpRequest,
-    staff: &Staff<Receivers>,
+    staff: &Staff,
     state: &AppState,
     st: PostalState,
 ) -> Result<HttpResponse, AppError> {
@@ -189,19 +188,17 @@ pub(super) async fn postal_page(
     )
 }
 
-#[get("/buu-chinh")]
 pub async fn postal(
     req: HttpRequest,
-    staff: Staff<Receivers>,
+    staff: Staff,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, AppError> {
     postal_page(&req, &staff, &state, PostalState::default()).await
 }
 
-#[post("/buu-chinh/nhan")]
 pub async fn open_intake(
     req: HttpRequest,
-    staff: Staff<Receivers>,
+    staff: Staff,
     state: web::Data<AppState>,
     form: CsrfForm<Vec<(String, String)>>,
 ) -> Result<HttpResponse, AppError> {
@@ -275,10 +272,9 @@ struct IntakePage {
     dossiers: Vec<(String, String, String)>,
 }
 
-#[get("/buu-chinh/nhan/{id}")]
 pub async fn intake_page(
     req: HttpRequest,
-    staff: Staff<Receivers>,
+    staff: Staff,
     state: web::Data<AppState>,
     path: web::Path<i64>,
 ) -> Result<HttpResponse, AppError> {

@@ -2,7 +2,7 @@
 
 use actix_session::SessionExt;
 use actix_web::http::StatusCode;
-use actix_web::{get, post, web, HttpRequest, HttpResponse};
+use actix_web::{web, HttpRequest, HttpResponse};
 use askama::Template;
 use serde::Deserialize;
 
@@ -10,7 +10,6 @@ use crate::auth::csrf::CsrfForm;
 use crate::auth::session::push_flash;
 use crate::auth::Staff;
 use crate::db::dossiers::{DossierFilter, DossierRow};
-use crate::domain::role::Receivers;
 use crate::domain::time::{format_datetime, now_utc};
 use crate::error::ActionError;
 use crate::error::{urlencode, AppError};
@@ -66,10 +65,9 @@ pub struct CounterQuery {
     q: Option<String>,
 }
 
-#[get("/tra-ket-qua")]
 pub async fn counter(
     req: HttpRequest,
-    staff: Staff<Receivers>,
+    staff: Staff,
     state: web::Data<AppState>,
     query: web::Query<CounterQuery>,
 ) -> Result<HttpResponse, AppError> {
@@ -78,10 +76,9 @@ pub async fn counter(
 
 /// A code typed or a receipt's QR link scanned: posted, so that the link's
 /// token never lands in a URL.
-#[post("/tra-ket-qua")]
 pub async fn counter_search(
     req: HttpRequest,
-    staff: Staff<Receivers>,
+    staff: Staff,
     state: web::Data<AppState>,
     CsrfForm(form): CsrfForm<CounterQuery>,
 ) -> Result<HttpResponse, AppError> {
@@ -90,7 +87,7 @@ pub async fn counter_search(
 
 async fn counter_page(
     req: &HttpRequest,
-    staff: &Staff<Receivers>,
+    staff: &Staff,
     state: &AppState,
     query: CounterQuery,
 ) -> Result<HttpResponse, AppError> {
@@ -152,10 +149,9 @@ pub struct RatingForm {
     comment: String,
 }
 
-#[post("/ho-so/{code}/danh-gia")]
 pub async fn rate(
     req: HttpRequest,
-    staff: Staff<Receivers>,
+    staff: Staff,
     state: web::Data<AppState>,
     path: web::Path<String>,
     form: CsrfForm<RatingForm>,
@@ -200,9 +196,8 @@ struct ReturnRecord {
     clerk: String,
 }
 
-#[get("/ho-so/{code}/phieu-tra")]
 pub async fn return_record(
-    staff: Staff<crate::domain::role::DossierReaders>,
+    staff: Staff,
     state: web::Data<AppState>,
     path: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {

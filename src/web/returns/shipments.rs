@@ -4,7 +4,7 @@ use std::collections::HashMap;
 
 use actix_session::SessionExt;
 use actix_web::http::StatusCode;
-use actix_web::{get, post, web, HttpRequest, HttpResponse};
+use actix_web::{web, HttpRequest, HttpResponse};
 use askama::Template;
 
 use super::postal_desk::{postal_page, PostalState};
@@ -14,7 +14,6 @@ use crate::auth::Staff;
 use crate::db::dossiers::Dossier;
 use crate::db::postal::Shipment;
 use crate::domain::reception::{format_amount, parse_amount};
-use crate::domain::role::Receivers;
 use crate::domain::time::{format_datetime, now_utc};
 use crate::error::AppError;
 use crate::services::dossiers::visible_offices;
@@ -27,10 +26,9 @@ use crate::web::{html, see_other};
 
 /// Hands the ticked results (`pick` = dossier id) to the postal worker,
 /// each with its tracking number and postage, on one handover list.
-#[post("/buu-chinh/gui")]
 pub async fn ship(
     req: HttpRequest,
-    staff: Staff<Receivers>,
+    staff: Staff,
     state: web::Data<AppState>,
     form: CsrfForm<Vec<(String, String)>>,
 ) -> Result<HttpResponse, AppError> {
@@ -132,9 +130,8 @@ struct ShipmentPrint {
     total_postage: String,
 }
 
-#[get("/buu-chinh/gui/{id}")]
 pub async fn shipment_print(
-    staff: Staff<Receivers>,
+    staff: Staff,
     state: web::Data<AppState>,
     path: web::Path<i64>,
 ) -> Result<HttpResponse, AppError> {

@@ -4,7 +4,7 @@ use std::collections::HashMap;
 
 use actix_session::SessionExt;
 use actix_web::http::StatusCode;
-use actix_web::{get, post, web, HttpRequest, HttpResponse};
+use actix_web::{web, HttpRequest, HttpResponse};
 use askama::Template;
 
 use super::rows::{rows, WorkRow};
@@ -14,7 +14,6 @@ use crate::auth::Staff;
 use crate::db::dossiers::DossierFilter;
 use crate::db::users::User;
 use crate::domain::dossier::Status;
-use crate::domain::role::Leaders;
 use crate::domain::time::{format_date, format_datetime, now_utc, today};
 use crate::error::AppError;
 use crate::services::dossiers::{self, visible_offices};
@@ -90,7 +89,7 @@ fn moved_rows(moves: Vec<crate::db::dossiers::CalendarMove>) -> Vec<MovedRow> {
 
 async fn queue_page(
     req: &HttpRequest,
-    staff: &Staff<Leaders>,
+    staff: &Staff,
     state: &AppState,
     officer: String,
     error: String,
@@ -222,10 +221,9 @@ async fn queue_page(
     )
 }
 
-#[get("/phan-cong")]
 pub async fn queue(
     req: HttpRequest,
-    staff: Staff<Leaders>,
+    staff: Staff,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, AppError> {
     queue_page(
@@ -242,10 +240,9 @@ pub async fn queue(
 
 /// Assigns every ticked dossier (`pick` = `code:version`) to one officer,
 /// each in its own transaction with its own version check.
-#[post("/phan-cong")]
 pub async fn assign_many(
     req: HttpRequest,
-    staff: Staff<Leaders>,
+    staff: Staff,
     state: web::Data<AppState>,
     form: CsrfForm<Vec<(String, String)>>,
 ) -> Result<HttpResponse, AppError> {

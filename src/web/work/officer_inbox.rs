@@ -3,13 +3,12 @@
 use std::collections::HashMap;
 
 use actix_web::http::StatusCode;
-use actix_web::{get, web, HttpRequest, HttpResponse};
+use actix_web::{web, HttpRequest, HttpResponse};
 use askama::Template;
 
 use super::rows::{rows, WorkRow};
 use crate::auth::Staff;
 use crate::db::dossiers::DossierFilter;
-use crate::domain::role::Officers;
 use crate::error::AppError;
 use crate::services::dossiers::{self, visible_offices};
 use crate::state::AppState;
@@ -22,10 +21,9 @@ struct InboxPage {
     rows: Vec<WorkRow>,
 }
 
-#[get("/viec-cua-toi")]
 pub async fn inbox(
     req: HttpRequest,
-    staff: Staff<Officers>,
+    staff: Staff,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, AppError> {
     let cal = state.calendar().await?;

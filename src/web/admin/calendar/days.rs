@@ -1,7 +1,7 @@
 //! Correcting a day: a day off or a worked weekend day put, or removed.
 
 use actix_session::Session;
-use actix_web::{post, web, HttpRequest, HttpResponse};
+use actix_web::{web, HttpRequest, HttpResponse};
 use chrono::{Datelike, NaiveDate};
 use serde::Deserialize;
 
@@ -10,7 +10,6 @@ use super::year_page::render;
 use crate::auth::csrf::CsrfForm;
 use crate::auth::session::push_flash;
 use crate::auth::Staff;
-use crate::domain::role::Admins;
 use crate::domain::time::{now_utc, today};
 use crate::error::ActionError;
 use crate::error::AppError;
@@ -28,10 +27,9 @@ pub struct DayForm {
     year: Option<i32>,
 }
 
-#[post("/admin/calendar/days")]
 pub async fn put_day(
     req: HttpRequest,
-    staff: Staff<Admins>,
+    staff: Staff,
     state: web::Data<AppState>,
     session: Session,
     CsrfForm(form): CsrfForm<DayForm>,
@@ -69,9 +67,8 @@ pub struct DeleteForm {
     date: NaiveDate,
 }
 
-#[post("/admin/calendar/days/delete")]
 pub async fn delete_day(
-    staff: Staff<Admins>,
+    staff: Staff,
     state: web::Data<AppState>,
     session: Session,
     CsrfForm(form): CsrfForm<DeleteForm>,

@@ -1,7 +1,7 @@
 //! The working week and office hours.
 
 use actix_session::Session;
-use actix_web::{post, web, HttpRequest, HttpResponse};
+use actix_web::{web, HttpRequest, HttpResponse};
 use chrono::Datelike;
 
 use super::back;
@@ -9,16 +9,14 @@ use super::year_page::render;
 use crate::auth::csrf::CsrfForm;
 use crate::auth::session::push_flash;
 use crate::auth::Staff;
-use crate::domain::role::Admins;
 use crate::domain::time::{now_utc, today};
 use crate::error::ActionError;
 use crate::error::AppError;
 use crate::services::calendar::{self, DayInput};
 use crate::state::AppState;
-#[post("/admin/calendar/settings")]
 pub async fn save_settings(
     req: HttpRequest,
-    staff: Staff<Admins>,
+    staff: Staff,
     state: web::Data<AppState>,
     session: Session,
     CsrfForm(fields): CsrfForm<Vec<(String, String)>>,

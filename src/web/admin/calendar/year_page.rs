@@ -1,6 +1,6 @@
 //! A year as twelve months, its days off and worked weekend days with their source.
 
-use actix_web::{get, web, HttpRequest, HttpResponse};
+use actix_web::{web, HttpRequest, HttpResponse};
 use askama::Template;
 use chrono::{Datelike, NaiveDate};
 use serde::Deserialize;
@@ -10,7 +10,6 @@ use crate::domain::calendar::{weekday_name, Calendar, DayKind, RULE_YEARS};
 use crate::domain::fields::FieldErrors;
 use crate::domain::holidays::rule_sources;
 use crate::domain::lunar::solar_to_lunar;
-use crate::domain::role::Admins;
 use crate::domain::time::today;
 use crate::error::AppError;
 use crate::services::calendar::{self, DayInput};
@@ -110,7 +109,7 @@ pub struct YearQuery {
 
 pub(super) async fn render(
     req: &HttpRequest,
-    staff: &Staff<Admins>,
+    staff: &Staff,
     state: &AppState,
     year: i32,
     day: DayInput,
@@ -193,10 +192,9 @@ pub(super) async fn render(
     )
 }
 
-#[get("/admin/calendar")]
 pub async fn show(
     req: HttpRequest,
-    staff: Staff<Admins>,
+    staff: Staff,
     state: web::Data<AppState>,
     query: web::Query<YearQuery>,
 ) -> Result<HttpResponse, AppError> {

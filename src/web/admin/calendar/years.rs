@@ -1,14 +1,13 @@
 //! Whole years: adopted by rule, their source, a newer official schedule adopted or set aside.
 
 use actix_session::Session;
-use actix_web::{post, web, HttpResponse};
+use actix_web::{web, HttpResponse};
 use serde::Deserialize;
 
 use super::back;
 use crate::auth::csrf::CsrfForm;
 use crate::auth::session::push_flash;
 use crate::auth::Staff;
-use crate::domain::role::Admins;
 use crate::domain::time::now_utc;
 use crate::error::ActionError;
 use crate::error::AppError;
@@ -40,9 +39,8 @@ fn year_outcome(
     Ok(back(year))
 }
 
-#[post("/admin/calendar/years")]
 pub async fn adopt_year(
-    staff: Staff<Admins>,
+    staff: Staff,
     state: web::Data<AppState>,
     session: Session,
     CsrfForm(form): CsrfForm<YearForm>,
@@ -78,7 +76,7 @@ type YearChange = fn(
 
 /// Runs a change of a whole year for the signed-in administrator, flashes its outcome.
 async fn change_year(
-    staff: &Staff<Admins>,
+    staff: &Staff,
     state: &AppState,
     session: &Session,
     year: i32,
@@ -94,9 +92,8 @@ async fn change_year(
 }
 
 /// Replaces an edited year with the newer official schedule.
-#[post("/admin/calendar/years/official")]
 pub async fn adopt_official(
-    staff: Staff<Admins>,
+    staff: Staff,
     state: web::Data<AppState>,
     session: Session,
     CsrfForm(form): CsrfForm<OfficialForm>,
@@ -117,9 +114,8 @@ pub async fn adopt_official(
 }
 
 /// Keeps an edited year, marking the newer official schedule as seen.
-#[post("/admin/calendar/years/keep")]
 pub async fn keep_edited(
-    staff: Staff<Admins>,
+    staff: Staff,
     state: web::Data<AppState>,
     session: Session,
     CsrfForm(form): CsrfForm<OfficialForm>,
@@ -129,9 +125,8 @@ pub async fn keep_edited(
     change_year(&staff, &state, &session, year, calendar::keep_edited, &done).await
 }
 
-#[post("/admin/calendar/years/source")]
 pub async fn year_source(
-    staff: Staff<Admins>,
+    staff: Staff,
     state: web::Data<AppState>,
     session: Session,
     CsrfForm(form): CsrfForm<YearForm>,

@@ -1,7 +1,7 @@
 //! A user created or edited: the form, its checks, a new password set by the administrator.
 
 use actix_session::Session;
-use actix_web::{get, post, web, HttpRequest, HttpResponse};
+use actix_web::{web, HttpRequest, HttpResponse};
 use askama::Template;
 use serde::Deserialize;
 
@@ -11,7 +11,6 @@ use crate::auth::Staff;
 use crate::db::offices::Office;
 use crate::db::users::User;
 use crate::domain::fields::FieldErrors;
-use crate::domain::role::Admins;
 use crate::domain::time::now_utc;
 use crate::error::ActionError;
 use crate::error::AppError;
@@ -79,7 +78,7 @@ impl UserFormPage {
 
 async fn form_page(
     req: &HttpRequest,
-    staff: &Staff<Admins>,
+    staff: &Staff,
     state: &AppState,
     user: Option<User>,
     form: UserForm,
@@ -111,10 +110,9 @@ async fn form_page(
     )
 }
 
-#[get("/admin/users/new")]
 pub async fn new_form(
     req: HttpRequest,
-    staff: Staff<Admins>,
+    staff: Staff,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, AppError> {
     let form = UserForm {
@@ -135,10 +133,9 @@ pub async fn new_form(
     .await
 }
 
-#[post("/admin/users")]
 pub async fn create(
     req: HttpRequest,
-    staff: Staff<Admins>,
+    staff: Staff,
     state: web::Data<AppState>,
     session: Session,
     CsrfForm(form): CsrfForm<UserForm>,
@@ -188,10 +185,9 @@ pub async fn create(
     }
 }
 
-#[get("/admin/users/{id}")]
 pub async fn edit_form(
     req: HttpRequest,
-    staff: Staff<Admins>,
+    staff: Staff,
     state: web::Data<AppState>,
     path: web::Path<i64>,
 ) -> Result<HttpResponse, AppError> {
@@ -220,10 +216,9 @@ async fn load_user(state: &AppState, id: i64) -> Result<User, AppError> {
         .await
 }
 
-#[post("/admin/users/{id}")]
 pub async fn update(
     req: HttpRequest,
-    staff: Staff<Admins>,
+    staff: Staff,
     state: web::Data<AppState>,
     session: Session,
     path: web::Path<i64>,
@@ -285,10 +280,9 @@ pub struct ResetForm {
     password: String,
 }
 
-#[post("/admin/users/{id}/password")]
 pub async fn reset_password(
     req: HttpRequest,
-    staff: Staff<Admins>,
+    staff: Staff,
     state: web::Data<AppState>,
     session: Session,
     path: web::Path<i64>,

@@ -1,13 +1,12 @@
 //! The list of users, searched by name.
 
 use actix_web::http::StatusCode;
-use actix_web::{get, web, HttpRequest, HttpResponse};
+use actix_web::{web, HttpRequest, HttpResponse};
 use askama::Template;
 use serde::Deserialize;
 
 use crate::auth::Staff;
 use crate::db::users::{User, UserRow};
-use crate::domain::role::Admins;
 use crate::domain::Role;
 use crate::error::{urlencode, AppError};
 use crate::state::AppState;
@@ -53,10 +52,9 @@ pub struct ListQuery {
     page: Option<i64>,
 }
 
-#[get("/admin/users")]
 pub async fn list(
     req: HttpRequest,
-    staff: Staff<Admins>,
+    staff: Staff,
     state: web::Data<AppState>,
     query: web::Query<ListQuery>,
 ) -> Result<HttpResponse, AppError> {

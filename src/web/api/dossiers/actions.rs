@@ -1,7 +1,7 @@
 //! Actions on a dossier: `POST /api/v1/dossiers/{code}/actions`.
 
 use actix_web::http::StatusCode;
-use actix_web::{post, web, HttpResponse};
+use actix_web::{web, HttpResponse};
 use chrono::{Datelike, NaiveDate};
 use serde::Deserialize;
 
@@ -118,9 +118,8 @@ pub fn action_input(
     })
 }
 
-#[post("/dossiers/{code}/actions")]
 pub async fn act(
-    staff: ApiStaff<crate::domain::role::AnyStaff>,
+    staff: ApiStaff,
     state: web::Data<AppState>,
     path: web::Path<String>,
     body: web::Json<ActionBody>,

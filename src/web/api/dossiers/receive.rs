@@ -1,7 +1,7 @@
 //! Receiving a dossier through the API: the body, its checks, `POST /api/v1/dossiers`.
 
 use actix_web::http::StatusCode;
-use actix_web::{post, web, HttpRequest, HttpResponse};
+use actix_web::{web, HttpRequest, HttpResponse};
 use chrono::{Datelike, NaiveDate};
 use serde::Deserialize;
 
@@ -9,7 +9,6 @@ use super::json::dossier_json;
 use crate::auth::ApiStaff;
 use crate::domain::fields::FieldErrors;
 use crate::domain::reception::ApplicantInput;
-use crate::domain::role::Receivers;
 use crate::domain::time::now_utc;
 use crate::domain::time::{local_to_utc, parse_time};
 use crate::error::ActionError;
@@ -164,10 +163,9 @@ fn reception_input(body: NewDossierBody) -> Result<ReceptionInput, FieldErrors> 
 
 const KEY_MAX: usize = 200;
 
-#[post("/dossiers")]
 pub async fn create(
     req: HttpRequest,
-    staff: ApiStaff<Receivers>,
+    staff: ApiStaff,
     state: web::Data<AppState>,
     body: web::Json<NewDossierBody>,
 ) -> Result<HttpResponse, ApiError> {
