@@ -32,4 +32,5 @@ mod reports;
 mod resilience;
 mod returns;
 mod scale_out;
+mod security;
 mod startup;
