@@ -65,12 +65,97 @@ pub fn query_config() -> web::QueryConfig {
 
 const OPENAPI: &str = include_str!("openapi.json");
 
-/// The OpenAPI 3 description of what exists so far.
+/// What the input guard (`web::input_guard`) enforces on every text, stated
+/// in the contract: no control characters but tab and line breaks.
+const NO_CONTROL: &str = "^[^\\u0000-\\u0008\\u000B\\u000C\\u000E-\\u001F\\u007F-\\u009F]*$";
+
+/// The published document: the written one, with what the server enforces on
+/// every operation stated once here rather than by hand on each: free text
+/// (strings without a format, pattern or enum) carries no control character;
+/// any operation may answer 400 (a malformed query string, body or
+/// repeated parameter) and 422 (a control character anywhere in the path,
+/// query or body).
+fn published(written: &str) -> String {
+    let mut doc: serde_json::Value = serde_json::from_str(written).expect("openapi.json parses");
+    state_enforced(&mut doc);
+    serde_json::to_string_pretty(&doc).expect("serialises")
+}
+
+fn state_enforced(v: &mut serde_json::Value) {
+    use serde_json::{json, Value};
+    match v {
+        Value::Object(map) => {
+            let free_text = map.get("type").and_then(Value::as_str) == Some("string")
+                && !["enum", "format", "pattern"]
+                    .iter()
+                    .any(|k| map.contains_key(*k));
+            if free_text {
+                map.insert(
+                    "pattern".into(),
+                    Value::from(NO_CONTROL.replace("\\\\", "\\")),
+                );
+            }
+            if let Some(Value::Object(responses)) = map.get_mut("responses") {
+                if responses.keys().all(|k| k.len() == 3) {
+                    for (code, text) in [
+                        ("400", "#/components/responses/BadRequest"),
+                        ("422", "#/components/responses/Validation"),
+                    ] {
+                        responses
+                            .entry(code)
+                            .or_insert_with(|| json!({ "$ref": text }));
+                    }
+                }
+            }
+            for (_, child) in map.iter_mut() {
+                state_enforced(child);
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(state_enforced),
+        _ => {}
+    }
+}
+
+/// The OpenAPI 3 description of the API.
 pub async fn openapi(state: web::Data<AppState>) -> HttpResponse {
-    let body = OPENAPI.replace("{{PUBLIC_URL}}", &state.config.public_url);
+    static DOC: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    let doc = DOC.get_or_init(|| published(OPENAPI));
+    let body = doc.replace("{{PUBLIC_URL}}", &state.config.public_url);
     HttpResponse::Ok()
         .content_type("application/json")
         .body(body)
+}
+
+#[cfg(test)]
+mod contract_tests {
+    use super::*;
+
+    #[test]
+    fn the_published_document_states_what_every_operation_enforces() {
+        let doc: serde_json::Value = serde_json::from_str(&published(OPENAPI)).unwrap();
+        let mut operations = 0;
+        for (path, item) in doc["paths"].as_object().unwrap() {
+            for (method, op) in item.as_object().unwrap() {
+                let Some(responses) = op.get("responses") else {
+                    continue;
+                };
+                operations += 1;
+                for code in ["400", "422"] {
+                    assert!(
+                        responses.get(code).is_some(),
+                        "{method} {path} documents {code}"
+                    );
+                }
+            }
+        }
+        assert!(operations >= 17, "{operations}");
+        let name = &doc["components"]["schemas"]["TokenRequest"]["properties"]["username"];
+        assert_eq!(name["pattern"], NO_CONTROL);
+        // C0 and C1 controls, but tab, line feed and carriage return, as the guard.
+        assert!(NO_CONTROL.contains("\\u0000-\\u0008") && !NO_CONTROL.contains("\\u0009"));
+        let password = &doc["components"]["schemas"]["TokenRequest"]["properties"]["totp"];
+        assert_eq!(password["maxLength"], 64);
+    }
 }
 
 #[derive(Serialize)]
