@@ -303,9 +303,19 @@ async fn admit(
         return next.call(req).await;
     };
     let code = req.match_info().get("code").map(str::to_string);
-    let what = match req.query_string() {
-        "" => req.match_pattern().unwrap_or_default(),
-        q => format!("{}?{}", req.match_pattern().unwrap_or_default(), q),
+    // The filter's parameter names, never their values: a search may carry
+    // a name, an ID number or a phone.
+    let names: Vec<&str> = req
+        .query_string()
+        .split('&')
+        .filter_map(|kv| kv.split('=').next())
+        .filter(|k| !k.is_empty())
+        .collect();
+    let pattern = req.match_pattern().unwrap_or_default();
+    let what = if names.is_empty() {
+        pattern
+    } else {
+        format!("{pattern}?{}", names.join("&"))
     };
     let res = next.call(req).await?;
     if res.status().is_success() {

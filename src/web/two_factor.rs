@@ -145,6 +145,17 @@ pub async fn submit(
             let Some(secret) = session.get::<String>(SETUP_SECRET).ok().flatten() else {
                 return Ok(see_other("/account/hai-lop"));
             };
+            // Already on (a setup left in another tab): the secret in force
+            // is not replaced without its own code.
+            if state
+                .db
+                .run(move |conn| store::find(conn, user_id))
+                .await?
+                .is_some()
+            {
+                session.remove(SETUP_SECRET);
+                return Ok(see_other("/account/hai-lop"));
+            }
             let codes = state
                 .db
                 .run(move |conn| enable(conn, user_id, &secret, &code, now_utc()))
