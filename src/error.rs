@@ -232,16 +232,22 @@ impl From<diesel::result::Error> for ActionError {
 }
 
 /// `{"error": code, "message": Vietnamese sentence, "fields": {...}}`.
-#[derive(Debug, serde::Serialize)]
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+#[schema(as = Error)]
 pub struct ApiError {
     #[serde(skip)]
+    #[schema(ignore)]
     pub status: StatusCode,
+    /// A code for programs.
     pub error: &'static str,
+    /// A Vietnamese sentence for people.
     pub message: String,
+    /// Per field (422).
     #[serde(skip_serializing_if = "std::collections::BTreeMap::is_empty")]
     pub fields: std::collections::BTreeMap<String, String>,
     /// With a 409: the dossier as it is now, so the client can act again.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<Object>)]
     pub dossier: Option<serde_json::Value>,
 }
 

@@ -12,6 +12,9 @@ use super::office::OfficeCode;
 pub struct CitizenId(String);
 
 impl CitizenId {
+    /// What `parse` takes, as the API's contract states it (spaces aside).
+    pub const PATTERN: &'static str = "^(00[1-9]|0[1-8][0-9]|09[0-6])[0-9]{9}$";
+
     pub fn parse(raw: &str) -> Result<Self, &'static str> {
         let s: String = raw.chars().filter(|c| !c.is_whitespace()).collect();
         if s.is_empty() {
@@ -43,6 +46,9 @@ impl CitizenId {
 pub struct Phone(String);
 
 impl Phone {
+    /// What `parse` takes, as the API's contract states it (separators aside).
+    pub const PATTERN: &'static str = "^(0[0-9]{9,10}|\\+84[0-9]{9,10}|84[0-9]{9})$";
+
     pub fn parse(raw: &str) -> Result<Self, &'static str> {
         let compact: String = raw
             .chars()
@@ -76,13 +82,16 @@ impl Phone {
     }
 }
 
+/// What `parse_email` takes, as the API's contract states it.
+pub const EMAIL_PATTERN: &str = "^[^@\\s]+@[^@\\s.][^@\\s]*\\.[^@\\s]*[^@\\s.]$";
+
 /// An e-mail address, checked loosely (one `@`, a dot in the domain, no spaces).
 pub fn parse_email(raw: &str) -> Result<Option<String>, &'static str> {
     let s = raw.trim();
     if s.is_empty() {
         return Ok(None);
     }
-    let valid = s.len() <= 254
+    let valid = s.chars().count() <= 254
         && !s.contains(char::is_whitespace)
         && s.split_once('@').is_some_and(|(local, domain)| {
             !local.is_empty()

@@ -24,6 +24,11 @@ pub const NOT_FOUND: &str = "Không tìm thấy hồ sơ với mã và bốn ch�
 pub const VERIFIER_RULE: &str =
     "Nhập mã hồ sơ và 4 chữ số cuối của số điện thoại hoặc số CCCD đã khai khi nộp.";
 
+/// What `parse_code` takes, as the API's contract states it.
+pub const CODE_PATTERN: &str = "^[ \\t\\n\\r]*[A-Za-z0-9.-]{1,40}[ \\t\\n\\r]*$";
+/// What `parse_verifier` takes: four digits, spaces and line breaks aside.
+pub const VERIFIER_PATTERN: &str = "^[ \\t\\n\\r]*([0-9][ \\t\\n\\r]*){4}$";
+
 /// A dossier or submission code as typed: trimmed, at most 40 characters of
 /// letters, digits, dots and dashes (the lookup also tries it in upper case).
 pub fn parse_code(raw: &str) -> Result<String, &'static str> {

@@ -158,7 +158,20 @@ async fn token_errors_follow_the_contract(app: TestApp) {
         .expect("GET");
     assert_eq!(r.status().as_u16(), 200);
     let spec: serde_json::Value = r.json().await.expect("json");
-    assert_eq!(spec["openapi"], "3.0.3");
+    assert_eq!(spec["openapi"], "3.1.0");
+    // Generated from the request types: unknown fields are refused, as stated.
+    assert_eq!(
+        spec["components"]["schemas"]["TokenRequest"]["additionalProperties"],
+        false
+    );
+    let r = app
+        .client
+        .post(app.url("/api/v1/tokens"))
+        .json(&serde_json::json!({"username": "a", "password": "b", "passwd": "c"}))
+        .send()
+        .await
+        .expect("POST");
+    assert_eq!(r.status().as_u16(), 400);
     assert!(spec["paths"]["/tokens"]["post"].is_object());
     assert!(spec["paths"]["/dossiers"]["post"].is_object());
     assert!(spec["paths"]["/dossiers"]["get"].is_object());

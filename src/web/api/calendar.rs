@@ -15,14 +15,16 @@ use crate::domain::fields::FieldErrors;
 use crate::domain::time::vietnam;
 use crate::state::AppState;
 
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
+#[schema(as = CalendarDay)]
 struct Day {
     date: String,
     name: String,
+    #[schema(value_type = String)]
     kind: &'static str,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 struct Holidays {
     year: i32,
     /// Extension: the decision the year's schedule follows, or null when computed by rule.
@@ -36,6 +38,11 @@ fn one_field(field: &str, message: String) -> ApiError {
     ApiError::validation(&e)
 }
 
+/// The year's days off and make-up working days.
+#[utoipa::path(get, path = "/calendar/holidays",
+    params(("year" = Option<i32>, Query, minimum = 1995, maximum = 2100,
+        description = "Mặc định năm nay (giờ Việt Nam)")),
+    responses((status = 200, description = "Lịch năm", body = Holidays)))]
 pub async fn holidays(
     state: web::Data<AppState>,
     query: web::Query<HashMap<String, String>>,
@@ -86,13 +93,13 @@ fn local_rfc3339(t: NaiveDateTime) -> String {
         .unwrap_or_default()
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 struct Skipped {
     date: String,
     reason: String,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 struct DueDate {
     received_at: String,
     working_days: u32,
@@ -102,6 +109,14 @@ struct DueDate {
     skipped: Vec<Skipped>,
 }
 
+/// The due date of a reception and every day counted or skipped.
+#[utoipa::path(get, path = "/calendar/due-date",
+    params(
+        ("received_at" = String, Query, pattern = "^(199[5-9]|20[0-8][0-9]|209[0-8])-(0[1-9]|1[0-2])-(0[1-9]|1[0-9]|2[0-8])T([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](Z|[+-]0[0-9]:00)?$",
+            description = "RFC 3339; không có múi giờ nghĩa là giờ Việt Nam"),
+        ("working_days" = u32, Query, minimum = 0, maximum = 365),
+    ),
+    responses((status = 200, description = "Hạn và cách tính", body = DueDate)))]
 pub async fn due_date(
     state: web::Data<AppState>,
     query: web::Query<HashMap<String, String>>,

@@ -14,30 +14,49 @@ use crate::services::feedback::{self, Refusal, TOO_MANY};
 use crate::state::AppState;
 use crate::web::client_address;
 
-#[derive(Deserialize, Default)]
+#[derive(Deserialize, serde::Serialize, Default, utoipa::ToSchema)]
 #[serde(default)]
+#[schema(as = FeedbackContact)]
+#[serde(deny_unknown_fields)]
 pub struct ContactBody {
+    #[schema(schema_with = super::doc::optional_name)]
     name: Option<String>,
+    #[schema(schema_with = super::doc::optional_phone)]
     phone: Option<String>,
+    #[schema(schema_with = super::doc::optional_email)]
     email: Option<String>,
 }
 
-#[derive(Deserialize, Default)]
+#[derive(Deserialize, serde::Serialize, Default, utoipa::ToSchema)]
 #[serde(default)]
+#[schema(as = FeedbackRequest)]
+#[serde(deny_unknown_fields)]
 pub struct FeedbackBody {
+    #[schema(schema_with = super::doc::name, required)]
     topic: Option<String>,
+    #[schema(schema_with = super::doc::required_note, required)]
     content: Option<String>,
+    #[schema(schema_with = super::doc::optional_code)]
     dossier_code: Option<String>,
     contact: Option<ContactBody>,
     publish_consent: Option<bool>,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
+#[schema(as = FeedbackCreated)]
 struct Created {
     id: String,
+    #[schema(value_type = String)]
     status: &'static str,
 }
 
+/// Feedback or a petition from a citizen (public, rate-limited).
+#[utoipa::path(post, path = "/feedback", request_body = FeedbackBody,
+    responses(
+        (status = 201, description = "Đã nhận", body = Created),
+        (status = 413, response = super::doc::PayloadTooLarge),
+        (status = 429, response = super::doc::TooManyRequests),
+    ))]
 pub async fn create(
     req: HttpRequest,
     state: web::Data<AppState>,
@@ -74,13 +93,19 @@ pub async fn create(
     }
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct PageQuery {
+    /// Trang, từ 1
+    #[param(minimum = 1, maximum = 1000000)]
     page: Option<i64>,
+    /// Số dòng mỗi trang (mặc định 20)
+    #[param(minimum = 1, maximum = 100)]
     per_page: Option<i64>,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
+#[schema(as = PublicFeedback)]
 struct Item {
     id: String,
     topic: String,
@@ -89,7 +114,8 @@ struct Item {
     answered_at: Option<String>,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
+#[schema(as = PublicFeedbackPage)]
 struct Page {
     items: Vec<Item>,
     page: i64,
@@ -97,12 +123,25 @@ struct Page {
     total: i64,
 }
 
+/// Answered feedback whose authors agreed to publish it, without their details.
+#[utoipa::path(get, path = "/feedback/public", params(PageQuery),
+    responses((status = 200, description = "Một trang", body = Page)))]
 pub async fn public(
     state: web::Data<AppState>,
     query: web::Query<PageQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    let page = query.page.unwrap_or(1).clamp(1, 1_000_000);
-    let per_page = query.per_page.unwrap_or(20).clamp(1, 100);
+    let mut errors = crate::domain::fields::FieldErrors::new();
+    let page = query.page.unwrap_or(1);
+    let per_page = query.per_page.unwrap_or(20);
+    if !(1..=1_000_000).contains(&page) {
+        errors.add("page", "Số nguyên từ 1 đến 1000000.");
+    }
+    if !(1..=100).contains(&per_page) {
+        errors.add("per_page", "Số nguyên từ 1 đến 100.");
+    }
+    if !errors.is_empty() {
+        return Err(ApiError::validation(&errors));
+    }
     let (items, total) = state
         .db
         .run(move |conn| Feedback::published(conn, (page - 1) * per_page, per_page))

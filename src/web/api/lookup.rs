@@ -13,21 +13,29 @@ use crate::services::citizens::{self, Refusal};
 use crate::state::AppState;
 use crate::web::client_address;
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
+#[schema(as = LookupRequest)]
+#[serde(deny_unknown_fields)]
 pub struct LookupBody {
+    /// The code on the receipt.
     #[serde(default)]
+    #[schema(schema_with = super::doc::code, required)]
     code: String,
+    /// The last four digits of the phone number or of the ID number.
     #[serde(default)]
+    #[schema(schema_with = super::doc::verifier, required)]
     verifier: String,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
+#[schema(as = PublicStep)]
 struct Step {
     at: String,
     label: String,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
+#[schema(as = PublicOffice)]
 struct Office {
     name: String,
     address: String,
@@ -36,11 +44,14 @@ struct Office {
     hours: String,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
+#[schema(as = PublicStatus)]
 struct Status {
     code: String,
     procedure: String,
+    #[schema(value_type = String)]
     status: &'static str,
+    #[schema(value_type = String)]
     status_label: &'static str,
     received_at: String,
     due_date: Option<String>,
@@ -56,6 +67,14 @@ struct Status {
     voided: bool,
 }
 
+/// A dossier's status for the citizen, by its code and the verifier, without personal data.
+#[utoipa::path(post, path = "/lookup", request_body = LookupBody,
+    responses(
+        (status = 200, description = "Tình trạng hồ sơ", body = Status),
+        (status = 404, response = super::doc::NotFound),
+        (status = 413, response = super::doc::PayloadTooLarge),
+        (status = 429, response = super::doc::TooManyRequests),
+    ))]
 pub async fn lookup(
     req: HttpRequest,
     state: web::Data<AppState>,

@@ -1,6 +1,7 @@
 //! The JSON API, version 1 (API.md): the same capabilities as the pages.
 
 pub mod calendar;
+pub mod doc;
 pub mod dossiers;
 pub mod feedback;
 pub mod lookup;
@@ -63,20 +64,14 @@ pub fn query_config() -> web::QueryConfig {
     })
 }
 
-const OPENAPI: &str = include_str!("openapi.json");
-
-/// What the input guard (`web::input_guard`) enforces on every text, stated
-/// in the contract: no control characters but tab and line breaks.
-const NO_CONTROL: &str = "^[^\\u0000-\\u0008\\u000B\\u000C\\u000E-\\u001F\\u007F-\\u009F]*$";
-
-/// The published document: the written one, with what the server enforces on
-/// every operation stated once here rather than by hand on each: free text
+/// The published document: the generated one (`doc::ApiDoc`), with what the
+/// server enforces on every operation stated once here rather than on each: free text
 /// (strings without a format, pattern or enum) carries no control character;
 /// any operation may answer 400 (a malformed query string, body or
 /// repeated parameter) and 422 (a control character anywhere in the path,
 /// query or body).
-fn published(written: &str) -> String {
-    let mut doc: serde_json::Value = serde_json::from_str(written).expect("openapi.json parses");
+fn published() -> String {
+    let mut doc = doc::generated();
     state_enforced(&mut doc);
     serde_json::to_string_pretty(&doc).expect("serialises")
 }
@@ -85,15 +80,17 @@ fn state_enforced(v: &mut serde_json::Value) {
     use serde_json::{json, Value};
     match v {
         Value::Object(map) => {
-            let free_text = map.get("type").and_then(Value::as_str) == Some("string")
+            let is_string = match map.get("type") {
+                Some(Value::String(t)) => t == "string",
+                Some(Value::Array(ts)) => ts.iter().any(|t| t == "string"),
+                _ => false,
+            };
+            let free_text = is_string
                 && !["enum", "format", "pattern"]
                     .iter()
                     .any(|k| map.contains_key(*k));
             if free_text {
-                map.insert(
-                    "pattern".into(),
-                    Value::from(NO_CONTROL.replace("\\\\", "\\")),
-                );
+                map.insert("pattern".into(), Value::from(doc::no_control()));
             }
             if let Some(Value::Object(responses)) = map.get_mut("responses") {
                 if responses.keys().all(|k| k.len() == 3) {
@@ -116,10 +113,12 @@ fn state_enforced(v: &mut serde_json::Value) {
     }
 }
 
-/// The OpenAPI 3 description of the API.
+/// The OpenAPI description of the API (this document).
+#[utoipa::path(get, path = "/openapi.json",
+    responses((status = 200, description = "Tài liệu OpenAPI", content_type = "application/json", body = Object)))]
 pub async fn openapi(state: web::Data<AppState>) -> HttpResponse {
     static DOC: std::sync::OnceLock<String> = std::sync::OnceLock::new();
-    let doc = DOC.get_or_init(|| published(OPENAPI));
+    let doc = DOC.get_or_init(published);
     let body = doc.replace("{{PUBLIC_URL}}", &state.config.public_url);
     HttpResponse::Ok()
         .content_type("application/json")
@@ -132,7 +131,7 @@ mod contract_tests {
 
     #[test]
     fn the_published_document_states_what_every_operation_enforces() {
-        let doc: serde_json::Value = serde_json::from_str(&published(OPENAPI)).unwrap();
+        let doc: serde_json::Value = serde_json::from_str(&published()).unwrap();
         let mut operations = 0;
         for (path, item) in doc["paths"].as_object().unwrap() {
             for (method, op) in item.as_object().unwrap() {
@@ -150,22 +149,28 @@ mod contract_tests {
         }
         assert!(operations >= 17, "{operations}");
         let name = &doc["components"]["schemas"]["TokenRequest"]["properties"]["username"];
-        assert_eq!(name["pattern"], NO_CONTROL);
+        assert_eq!(name["pattern"], doc::not_blank());
         // C0 and C1 controls, but tab, line feed and carriage return, as the guard.
-        assert!(NO_CONTROL.contains("\\u0000-\\u0008") && !NO_CONTROL.contains("\\u0009"));
+        assert!(doc::CONTROLS.contains("\\u0000-\\u0008") && !doc::CONTROLS.contains("\\u0009"));
         let password = &doc["components"]["schemas"]["TokenRequest"]["properties"]["totp"];
         assert_eq!(password["maxLength"], 64);
     }
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 struct Me {
     username: String,
     full_name: String,
+    #[schema(value_type = String, example = "reception")]
     role: &'static str,
     office: String,
 }
 
+#[utoipa::path(get, path = "/me", security(("bearer" = [])),
+    responses(
+        (status = 200, description = "Người dùng", body = Me),
+        (status = 401, response = doc::Unauthorized),
+    ))]
 /// Who the token belongs to (an addition to API.md, handy for integrators).
 pub async fn me(staff: ApiStaff) -> HttpResponse {
     HttpResponse::Ok().json(Me {

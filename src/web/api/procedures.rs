@@ -9,7 +9,8 @@ use crate::domain::procedure::{describe_time, split_codes};
 use crate::domain::time::today;
 use crate::state::AppState;
 
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
+#[schema(as = ProcedureDocument)]
 pub struct DocumentJson {
     name: String,
     form: String,
@@ -17,7 +18,8 @@ pub struct DocumentJson {
     required: bool,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
+#[schema(as = Procedure)]
 pub struct ProcedureJson {
     code: String,
     name: String,
@@ -67,11 +69,15 @@ impl ProcedureJson {
     }
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
+#[schema(as = Procedures)]
 struct List {
     items: Vec<ProcedureJson>,
 }
 
+/// The procedures in force, with their documents, channels and time.
+#[utoipa::path(get, path = "/procedures",
+    responses((status = 200, description = "Các thủ tục đang áp dụng", body = List)))]
 pub async fn list(state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
     let all = state.db.run(|conn| Procedure::all_full(conn, true)).await?;
     Ok(HttpResponse::Ok().json(List {

@@ -31,13 +31,19 @@ fn parse_day(raw: Option<&str>, field: &str, errors: &mut FieldErrors) -> Option
     }
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct OverdueQuery {
+    /// Mặc định hôm nay (giờ Việt Nam)
+    #[param(value_type = Option<String>, pattern = "^$|^20[0-9]{2}-(0[1-9]|1[0-2])-(0[1-9]|1[0-9]|2[0-8])$")]
     as_of: Option<String>,
+    /// Mã đơn vị (gồm các đơn vị trực thuộc); mặc định đơn vị của người dùng;
+    /// một đơn vị người dùng không được xem là 404
+    #[param(value_type = Option<String>)]
     office: Option<String>,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 struct OverdueItem {
     code: String,
     procedure: String,
@@ -48,7 +54,7 @@ struct OverdueItem {
     status: String,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 struct OverdueReport {
     as_of: String,
     office: String,
@@ -56,6 +62,14 @@ struct OverdueReport {
     items: Vec<OverdueItem>,
 }
 
+/// The overdue dossiers of an office and its sub-offices, most overdue first.
+#[utoipa::path(get, path = "/reports/overdue", security(("bearer" = [])), params(OverdueQuery),
+    responses(
+        (status = 200, description = "Danh sách quá hạn", body = OverdueReport),
+        (status = 401, response = super::doc::Unauthorized),
+        (status = 403, response = super::doc::Forbidden),
+        (status = 404, response = super::doc::NotFound),
+    ))]
 pub async fn overdue(
     staff: ApiStaff,
     state: web::Data<AppState>,
@@ -123,23 +137,31 @@ pub async fn overdue(
     }
 }
 
+/// An office the user may not see answers as one that does not exist: 404,
+/// as a dossier outside the user's offices does.
 fn office_error() -> ApiError {
-    let mut errors = FieldErrors::new();
-    errors.add(
-        "office",
-        "Không có đơn vị mã này trong các đơn vị bạn được xem.",
-    );
-    ApiError::validation(&errors)
+    let message = "Không có đơn vị mã này trong các đơn vị bạn được xem.";
+    let mut e = ApiError::new(actix_web::http::StatusCode::NOT_FOUND, "not_found", message);
+    e.fields.insert("office".into(), message.into());
+    e
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct PeriodQuery {
+    /// Mặc định ngày đầu tháng của `to`, hoặc của tháng này
+    #[param(value_type = Option<String>, pattern = "^$|^20[0-9]{2}-(0[1-9]|1[0-2])-(0[1-9]|1[0-9]|2[0-8])$")]
     from: Option<String>,
+    /// Mặc định ngày cuối tháng của `from`, hoặc của tháng này; không trước `from`, kỳ dài tối đa 5 năm (422)
+    #[param(value_type = Option<String>, pattern = "^$|^20[0-9]{2}-(0[1-9]|1[0-2])-(0[1-9]|1[0-9]|2[0-8])$")]
     to: Option<String>,
+    /// Mã đơn vị (gồm các đơn vị trực thuộc); mặc định đơn vị của người dùng;
+    /// một đơn vị người dùng không được xem là 404
+    #[param(value_type = Option<String>)]
     office: Option<String>,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 struct Received {
     carried_over: i64,
     online: i64,
@@ -148,7 +170,7 @@ struct Received {
     total: i64,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 struct Resolved {
     early: i64,
     on_time: i64,
@@ -157,14 +179,14 @@ struct Resolved {
     refused: i64,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 struct InProgress {
     on_time: i64,
     overdue: i64,
     total: i64,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 struct Satisfaction {
     very_satisfied: i64,
     satisfied: i64,
@@ -172,7 +194,8 @@ struct Satisfaction {
     rate: Option<f64>,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
+#[schema(as = PeriodReport)]
 struct PeriodJson {
     from: String,
     to: String,
@@ -188,13 +211,22 @@ struct PeriodJson {
     feedback: FeedbackJson,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
+#[schema(as = PeriodFeedback)]
 struct FeedbackJson {
     received: i64,
     answered: i64,
     average_answer_days: Option<f64>,
 }
 
+/// The period report (DOMAIN.md) of an office and its sub-offices.
+#[utoipa::path(get, path = "/reports/period", security(("bearer" = [])), params(PeriodQuery),
+    responses(
+        (status = 200, description = "Số liệu kỳ báo cáo", body = PeriodJson),
+        (status = 401, response = super::doc::Unauthorized),
+        (status = 403, response = super::doc::Forbidden),
+        (status = 404, response = super::doc::NotFound),
+    ))]
 pub async fn period(
     staff: ApiStaff,
     state: web::Data<AppState>,

@@ -26,8 +26,9 @@ use crate::web::client_address;
 use crate::web::online::{limits, oversized_message};
 use crate::web::upload::{read_parts, Part, ReadError};
 
-#[derive(Deserialize, Default)]
+#[derive(Deserialize, serde::Serialize, Default)]
 #[serde(default)]
+#[serde(deny_unknown_fields)]
 struct ApplicantBody {
     kind: Option<String>,
     full_name: Option<String>,
@@ -38,33 +39,71 @@ struct ApplicantBody {
     address: Option<String>,
 }
 
-#[derive(Deserialize, Default)]
+/// A document of an online submission: its file is the part named `file`.
+#[derive(Deserialize, serde::Serialize, Default, utoipa::ToSchema)]
 #[serde(default)]
+#[schema(as = SubmissionDocument)]
+#[serde(deny_unknown_fields)]
 struct DocumentBody {
+    #[schema(schema_with = super::doc::document_name)]
     name: String,
+    #[schema(schema_with = super::doc::document_form)]
     form: String,
+    #[serde(deserialize_with = "crate::web::api::doc::integer::option", default)]
+    #[schema(minimum = 1, maximum = 99)]
     count: Option<i64>,
+    /// The name of the multipart part that holds the scan.
+    #[schema(schema_with = super::doc::name)]
     file: String,
 }
 
-#[derive(Deserialize, Default)]
+/// The `submission` part: the dossier filed online.
+#[derive(Deserialize, serde::Serialize, Default, utoipa::ToSchema)]
 #[serde(default)]
+#[schema(as = Submission)]
+#[serde(deny_unknown_fields)]
 struct SubmissionBody {
+    #[schema(schema_with = super::doc::name, required)]
     procedure_code: Option<String>,
+    #[schema(value_type = Option<super::dossiers::receive::ApplicantBody>)]
     applicant: Option<ApplicantBody>,
+    #[schema(max_items = 100)]
     documents: Vec<DocumentBody>,
+    #[schema(schema_with = super::doc::return_method)]
     return_method: Option<String>,
+    #[schema(schema_with = super::doc::optional_address)]
     postal_address: Option<String>,
     /// Extension: `false` when the applicant declined news by email and SMS.
     notify: Option<bool>,
     /// Extension: the receiving office's code; the front office when absent.
+    #[schema(schema_with = super::doc::optional_name)]
     office: Option<String>,
 }
 
-#[derive(Serialize)]
+/// The multipart body of `POST /submissions`: the `submission` part, and one
+/// part per scanned file, named as its document's `file`.
+#[derive(utoipa::ToSchema)]
+#[allow(dead_code)]
+struct SubmissionForm {
+    #[schema(content_media_type = "application/json")]
+    submission: SubmissionBody,
+}
+
+/// The multipart body of `POST /submissions/{code}/documents`.
+#[derive(utoipa::ToSchema)]
+#[allow(dead_code)]
+struct SupplementForm {
+    #[schema(schema_with = super::doc::verifier)]
+    verifier: String,
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+#[schema(as = SubmissionCreated)]
 struct Created {
     code: String,
+    #[schema(value_type = String)]
     status: &'static str,
+    #[schema(value_type = String)]
     status_label: &'static str,
     lookup_url: String,
 }
@@ -167,6 +206,16 @@ async fn allowed(req: &HttpRequest, state: &AppState) -> Result<(), ApiError> {
     }
 }
 
+/// A dossier filed online by a citizen, with its scans (public, rate-limited).
+#[utoipa::path(post, path = "/submissions",
+    params(("Idempotency-Key" = Option<String>, Header, max_length = 200, pattern = "^[ -~]*[!-~][ -~]*$",
+        description = "Gửi lại cùng khóa trong 24 giờ trả về hồ sơ đã tạo lần đầu")),
+    request_body(content = SubmissionForm, content_type = "multipart/form-data"),
+    responses(
+        (status = 201, description = "Đã nộp", body = Created),
+        (status = 413, response = super::doc::PayloadTooLarge),
+        (status = 429, response = super::doc::TooManyRequests),
+    ))]
 pub async fn create(
     req: HttpRequest,
     state: web::Data<AppState>,
@@ -266,10 +315,12 @@ pub async fn create(
     }
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 struct Supplemented {
     code: String,
+    #[schema(value_type = String)]
     status: &'static str,
+    #[schema(value_type = String)]
     status_label: &'static str,
     received_files: usize,
 }
@@ -277,6 +328,16 @@ struct Supplemented {
 /// The citizen's supplement: one file part per document asked for, named
 /// as the document's position (`0`, `1`…) or `file.0`, `file.1`…, with the
 /// verifier in a part `verifier`.
+#[utoipa::path(post, path = "/submissions/{code}/documents",
+    params(("code" = String, Path, description = "Mã hồ sơ")),
+    request_body(content = SupplementForm, content_type = "multipart/form-data"),
+    responses(
+        (status = 200, description = "Đã nhận bổ sung", body = Supplemented),
+        (status = 404, response = super::doc::NotFound),
+        (status = 409, response = super::doc::Conflict),
+        (status = 413, response = super::doc::PayloadTooLarge),
+        (status = 429, response = super::doc::TooManyRequests),
+    ))]
 pub async fn add_documents(
     req: HttpRequest,
     state: web::Data<AppState>,

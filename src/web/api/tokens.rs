@@ -14,21 +14,34 @@ use crate::services::passwords::random_token;
 use crate::state::AppState;
 use crate::web::client_address;
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct TokenRequest {
+    #[schema(schema_with = super::doc::name, required)]
     username: Option<String>,
+    #[schema(value_type = String, min_length = 1, format = Password, required)]
     password: Option<String>,
     /// The authenticator app's code (or a recovery code), for users with
     /// two-factor login on.
+    #[schema(value_type = Option<String>, max_length = 64)]
     totp: Option<String>,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
+#[schema(as = Token)]
 struct TokenResponse {
     token: String,
     expires_at: String,
 }
 
+/// Exchanges a username and password (and the second factor, when on) for a bearer token.
+#[utoipa::path(post, path = "/tokens", request_body = TokenRequest,
+    responses(
+        (status = 201, description = "Mã truy cập mới", body = TokenResponse),
+        (status = 401, response = super::doc::Unauthorized),
+        (status = 403, response = super::doc::Forbidden),
+        (status = 429, response = super::doc::TooManyRequests),
+    ))]
 pub async fn create(
     req: HttpRequest,
     state: web::Data<AppState>,

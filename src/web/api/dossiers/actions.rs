@@ -16,39 +16,73 @@ use crate::services::Actor;
 use crate::state::AppState;
 use crate::web::api::ApiError;
 
-#[derive(Deserialize, Default)]
+/// The decision or document that settles the dossier (`approve`, `refuse`).
+#[derive(Deserialize, serde::Serialize, Default, utoipa::ToSchema)]
 #[serde(default)]
+#[schema(as = ActionResult)]
+#[serde(deny_unknown_fields)]
 pub struct ResultBody {
+    #[schema(schema_with = crate::web::api::doc::optional_name)]
     number: Option<String>,
+    #[schema(schema_with = crate::web::api::doc::optional_date)]
     date: Option<String>,
+    #[schema(schema_with = crate::web::api::doc::optional_name)]
     signer: Option<String>,
+    #[schema(schema_with = crate::web::api::doc::note)]
     summary: Option<String>,
 }
 
-#[derive(Deserialize, Default)]
+/// A document asked for (`request_supplement`).
+#[derive(Deserialize, serde::Serialize, Default, utoipa::ToSchema)]
 #[serde(default)]
+#[schema(as = MissingDocument)]
+#[serde(deny_unknown_fields)]
 pub struct MissingBody {
+    #[schema(schema_with = crate::web::api::doc::document_name)]
     name: String,
+    #[schema(schema_with = crate::web::api::doc::document_form)]
     form: String,
+    #[serde(deserialize_with = "crate::web::api::doc::integer::option", default)]
+    #[schema(minimum = 1, maximum = 99)]
     count: Option<i64>,
 }
 
-#[derive(Deserialize, Default)]
+/// An action on a dossier (API.md "Actions"); which fields an action needs
+/// is in API.md (e.g. `officer` for `assign`, `reason` for `refuse`).
+#[derive(Deserialize, serde::Serialize, Default, utoipa::ToSchema)]
 #[serde(default)]
+#[schema(as = DossierAction)]
+#[serde(deny_unknown_fields)]
 pub struct ActionBody {
+    #[schema(schema_with = crate::web::api::doc::action, required)]
     action: Option<String>,
+    /// The dossier's `version` as read; a stale one is 409.
+    #[serde(deserialize_with = "crate::web::api::doc::integer::option", default)]
+    #[schema(minimum = -2147483648, maximum = 2147483647)]
     version: Option<i64>,
+    #[schema(schema_with = crate::web::api::doc::optional_name)]
     officer: Option<String>,
+    #[schema(max_items = 100)]
     missing: Vec<MissingBody>,
+    #[schema(schema_with = crate::web::api::doc::note)]
     note: Option<String>,
     result: Option<ResultBody>,
+    #[schema(schema_with = crate::web::api::doc::note)]
     reason: Option<String>,
+    #[schema(schema_with = crate::web::api::doc::optional_date)]
     new_due_date: Option<String>,
+    #[schema(schema_with = crate::web::api::doc::optional_name)]
     tracking_number: Option<String>,
+    #[schema(schema_with = crate::web::api::doc::optional_name)]
     recipient_name: Option<String>,
+    #[schema(schema_with = crate::web::api::doc::optional_id_number)]
     recipient_id_number: Option<String>,
+    #[schema(schema_with = crate::web::api::doc::optional_past_time)]
     at: Option<String>,
+    #[schema(schema_with = crate::web::api::doc::optional_name)]
     authorisation: Option<String>,
+    #[serde(deserialize_with = "crate::web::api::doc::integer::option", default)]
+    #[schema(minimum = 0, maximum = 1000000000)]
     postage: Option<i64>,
 }
 
@@ -118,6 +152,18 @@ pub fn action_input(
     })
 }
 
+/// Moves a dossier through its procedure (assign, approve, deliver...).
+#[utoipa::path(post, path = "/dossiers/{code}/actions", security(("bearer" = [])),
+    params(("code" = String, Path, description = "Mã hồ sơ")),
+    request_body = ActionBody,
+    responses(
+        (status = 200, description = "Hồ sơ sau thao tác", body = super::json::DossierJson),
+        (status = 401, response = crate::web::api::doc::Unauthorized),
+        (status = 403, response = crate::web::api::doc::Forbidden),
+        (status = 404, response = crate::web::api::doc::NotFound),
+        (status = 409, response = crate::web::api::doc::Conflict),
+        (status = 413, response = crate::web::api::doc::PayloadTooLarge),
+    ))]
 pub async fn act(
     staff: ApiStaff,
     state: web::Data<AppState>,

@@ -7,14 +7,15 @@ use serde::Serialize;
 use crate::domain::time::{rfc3339, today};
 use crate::services::dossiers::DossierDetail;
 
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 pub struct ProcedureRef {
     pub(super) code: String,
     pub(super) name: String,
     pub(super) working_days: i32,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
+#[schema(as = Applicant)]
 pub struct ApplicantJson {
     kind: String,
     full_name: String,
@@ -25,14 +26,16 @@ pub struct ApplicantJson {
     address: String,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
+#[schema(as = DossierDocument)]
 pub struct DocumentJson {
     name: String,
     form: String,
     count: i32,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
+#[schema(as = HistoryEntry)]
 pub struct HistoryJson {
     at: String,
     by: String,
@@ -42,11 +45,13 @@ pub struct HistoryJson {
     note: String,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
+#[schema(as = Dossier)]
 pub struct DossierJson {
     pub(super) code: String,
     version: i32,
     status: String,
+    #[schema(value_type = String)]
     status_label: &'static str,
     outcome: Option<String>,
     voided: bool,
@@ -68,6 +73,7 @@ pub struct DossierJson {
     original_due_date: Option<String>,
     supplement_requests: i32,
     decided_at: Option<String>,
+    #[schema(value_type = Option<String>)]
     timeliness: Option<&'static str>,
     overdue: bool,
     register: String,
@@ -91,7 +97,8 @@ pub struct DossierJson {
     history: Vec<HistoryJson>,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
+#[schema(as = DecisionResult)]
 pub struct ResultJson {
     number: String,
     date: Option<String>,

@@ -15,6 +15,15 @@ use crate::services::dossiers::{self};
 use crate::state::AppState;
 use crate::web::api::ApiError;
 
+/// One dossier, with its documents and history.
+#[utoipa::path(get, path = "/dossiers/{code}", security(("bearer" = [])),
+    params(("code" = String, Path, max_length = 60, description = "Mã hồ sơ")),
+    responses(
+        (status = 200, description = "Hồ sơ", body = super::json::DossierJson),
+        (status = 401, response = crate::web::api::doc::Unauthorized),
+        (status = 403, response = crate::web::api::doc::Forbidden),
+        (status = 404, response = crate::web::api::doc::NotFound),
+    ))]
 pub async fn show(
     staff: ApiStaff,
     state: web::Data<AppState>,
@@ -35,22 +44,39 @@ pub async fn show(
     Ok(HttpResponse::Ok().json(json))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ListQuery {
+    /// Trạng thái
+    #[param(value_type = Option<String>, pattern = "^(submitted|not_accepted|received|in_progress|awaiting_supplement|awaiting_approval|result_ready|in_transit|delivered|withdrawn)?$")]
     status: Option<String>,
+    /// Chỉ hồ sơ quá hạn
+    #[param(value_type = Option<String>, pattern = "^(true|false)?$")]
     overdue: Option<String>,
+    /// Mã đơn vị (gồm đơn vị trực thuộc); mã không có thì không có hồ sơ nào
+    #[param(value_type = Option<String>)]
     office: Option<String>,
+    /// Mã thủ tục; mã không có thì không có hồ sơ nào
+    #[param(value_type = Option<String>)]
     procedure: Option<String>,
+    /// Mã hồ sơ, tên người nộp (không phân biệt dấu), số CCCD, số điện thoại
+    #[param(value_type = Option<String>)]
     q: Option<String>,
+    /// Trang, từ 1
+    #[param(value_type = Option<i64>, minimum = 1, maximum = 1000000)]
     page: Option<String>,
+    /// Số dòng mỗi trang (mặc định 50)
+    #[param(value_type = Option<i64>, minimum = 1, maximum = 200)]
     per_page: Option<String>,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
+#[schema(as = DossierSummary)]
 struct Summary {
     code: String,
     version: i32,
     status: String,
+    #[schema(value_type = String)]
     status_label: &'static str,
     outcome: Option<String>,
     voided: bool,
@@ -63,7 +89,8 @@ struct Summary {
     overdue: bool,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
+#[schema(as = DossierPage)]
 struct Page {
     items: Vec<Summary>,
     page: i64,
@@ -114,6 +141,13 @@ fn positive(
     }
 }
 
+/// A page of the dossiers the user may see, filtered.
+#[utoipa::path(get, path = "/dossiers", security(("bearer" = [])), params(ListQuery),
+    responses(
+        (status = 200, description = "Một trang hồ sơ", body = Page),
+        (status = 401, response = crate::web::api::doc::Unauthorized),
+        (status = 403, response = crate::web::api::doc::Forbidden),
+    ))]
 pub async fn list(
     staff: ApiStaff,
     state: web::Data<AppState>,
@@ -151,7 +185,7 @@ pub async fn list(
                         let sub = Office::subtree_ids(conn, o.id)?;
                         office_ids.retain(|id| sub.contains(id));
                     }
-                    None => return Ok(Err(("office", format!("Không có đơn vị mã {code}.")))),
+                    None => return Ok((Vec::new(), 0)),
                 }
             }
             let procedure_id = match q
@@ -163,7 +197,7 @@ pub async fn list(
                 None => None,
                 Some(code) => match Procedure::find_by_code(conn, code)? {
                     Some(p) => Some(p.id),
-                    None => return Ok(Err(("procedure", format!("Không có thủ tục mã {code}.")))),
+                    None => return Ok((Vec::new(), 0)),
                 },
             };
             let filter = DossierFilter {
@@ -175,14 +209,10 @@ pub async fn list(
                 ..DossierFilter::default()
             };
             let (rows, total) = dossiers::list(conn, &filter, (page - 1) * per_page, per_page)?;
-            Ok(Ok((rows, total)))
+            Ok((rows, total))
         })
         .await?;
-    let (rows, total) = result.map_err(|(field, message)| {
-        let mut e = FieldErrors::new();
-        e.add(field, message);
-        ApiError::validation(&e)
-    })?;
+    let (rows, total) = result;
     Ok(HttpResponse::Ok().json(Page {
         items: rows.into_iter().map(summary).collect(),
         page,

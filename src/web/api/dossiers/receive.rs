@@ -18,43 +18,84 @@ use crate::services::Actor;
 use crate::state::AppState;
 use crate::web::api::ApiError;
 
-#[derive(Deserialize, Default)]
+/// The applicant; an organisation names its representative and may leave
+/// `id_number` out.
+#[derive(Deserialize, serde::Serialize, Default, utoipa::ToSchema)]
 #[serde(default)]
+#[schema(as = NewApplicant)]
+#[serde(deny_unknown_fields)]
 pub struct ApplicantBody {
+    #[schema(schema_with = crate::web::api::doc::applicant_kind)]
     kind: Option<String>,
+    #[schema(schema_with = crate::web::api::doc::name, required)]
     full_name: Option<String>,
+    #[schema(schema_with = crate::web::api::doc::optional_name)]
     representative: Option<String>,
+    #[schema(schema_with = crate::web::api::doc::id_number, required)]
     id_number: Option<String>,
+    #[schema(schema_with = crate::web::api::doc::phone, required)]
     phone: Option<String>,
+    #[schema(schema_with = crate::web::api::doc::optional_email)]
     email: Option<String>,
+    #[schema(schema_with = crate::web::api::doc::address, required)]
     address: Option<String>,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, serde::Serialize, utoipa::ToSchema)]
+#[schema(as = NewDossierDocument)]
+#[serde(deny_unknown_fields)]
 pub struct DocumentBody {
     #[serde(default)]
+    #[schema(schema_with = crate::web::api::doc::document_name, required)]
     name: String,
     #[serde(default)]
+    #[schema(schema_with = crate::web::api::doc::document_form, required)]
     form: String,
+    #[serde(deserialize_with = "crate::web::api::doc::integer::option", default)]
+    #[schema(minimum = 1, maximum = 99)]
     count: Option<i64>,
 }
 
-#[derive(Deserialize, Default)]
+/// A dossier received at the counter or by post (API.md "Receiving"). The
+/// procedure decides which channels and return methods it takes and which
+/// documents are required (`GET /procedures`).
+#[derive(Deserialize, serde::Serialize, Default, utoipa::ToSchema)]
 #[serde(default)]
+#[schema(as = NewDossier)]
+#[serde(deny_unknown_fields)]
 pub struct NewDossierBody {
+    #[schema(schema_with = crate::web::api::doc::name, required)]
     procedure_code: Option<String>,
+    #[schema(schema_with = crate::web::api::doc::channel, required)]
     channel: Option<String>,
+    #[schema(required)]
     applicant: Option<ApplicantBody>,
+    #[schema(max_items = 100)]
     documents: Vec<DocumentBody>,
+    #[serde(deserialize_with = "crate::web::api::doc::integer::option", default)]
+    #[schema(minimum = 1, maximum = 99)]
     sets: Option<i64>,
+    #[schema(schema_with = crate::web::api::doc::return_method, required)]
     return_method: Option<String>,
+    /// Required when `return_method` is `postal`.
+    #[schema(schema_with = crate::web::api::doc::optional_address)]
     postal_address: Option<String>,
+    #[schema(schema_with = crate::web::api::doc::note)]
     note: Option<String>,
+    /// Now when absent; any past moment from 01/01/2000.
+    #[schema(schema_with = crate::web::api::doc::optional_past_time)]
     received_at: Option<String>,
+    /// The post office's stamp, for postal dossiers only; not after `received_at`.
+    #[schema(schema_with = crate::web::api::doc::optional_date)]
     postmarked_on: Option<String>,
+    #[schema(schema_with = crate::web::api::doc::optional_name)]
     postal_record: Option<String>,
+    #[schema(schema_with = crate::web::api::doc::optional_name)]
     postal_slip: Option<String>,
+    #[serde(deserialize_with = "crate::web::api::doc::integer::option", default)]
+    #[schema(minimum = 0, maximum = 1000000000000_i64)]
     fee_amount: Option<i64>,
+    #[schema(schema_with = crate::web::api::doc::optional_name)]
     fee_receipt: Option<String>,
     /// Extension: `false` when the applicant declined news by email and SMS.
     notify: Option<bool>,
@@ -163,6 +204,17 @@ fn reception_input(body: NewDossierBody) -> Result<ReceptionInput, FieldErrors> 
 
 const KEY_MAX: usize = 200;
 
+/// Receives a dossier and gives it its code and due date.
+#[utoipa::path(post, path = "/dossiers", security(("bearer" = [])),
+    params(("Idempotency-Key" = Option<String>, Header, max_length = 200, pattern = "^[ -~]*[!-~][ -~]*$",
+        description = "Gửi lại cùng khóa trong 24 giờ trả về hồ sơ đã tạo lần đầu, không tạo hồ sơ mới (kèm header Idempotent-Replayed: true)")),
+    request_body = NewDossierBody,
+    responses(
+        (status = 201, description = "Hồ sơ đã tiếp nhận", body = super::json::DossierJson),
+        (status = 401, response = crate::web::api::doc::Unauthorized),
+        (status = 403, response = crate::web::api::doc::Forbidden),
+        (status = 413, response = crate::web::api::doc::PayloadTooLarge),
+    ))]
 pub async fn create(
     req: HttpRequest,
     staff: ApiStaff,
