@@ -294,9 +294,16 @@ impl ApiError {
             "validation",
             "Dữ liệu gửi lên chưa hợp lệ: xem từng trường trong fields.",
         );
+        // A field named after what was sent never echoes a control character.
         e.fields = errors
             .iter()
-            .map(|(f, m)| (f.to_string(), m.to_string()))
+            .map(|(f, m)| {
+                let name: String = f
+                    .chars()
+                    .filter(|c| !crate::domain::text::is_control(*c))
+                    .collect();
+                (name, m.to_string())
+            })
             .collect();
         e
     }

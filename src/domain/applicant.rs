@@ -83,7 +83,7 @@ impl Phone {
 }
 
 /// What `parse_email` takes, as the API's contract states it.
-pub const EMAIL_PATTERN: &str = "^[^@\\s]+@[^@\\s.][^@\\s]*\\.[^@\\s]*[^@\\s.]$";
+pub const EMAIL_PATTERN: &str = "^[^@\\s\\u0000-\\u001F\\u007F-\\u009F]+@[^@\\s.\\u0000-\\u001F\\u007F-\\u009F][^@\\s\\u0000-\\u001F\\u007F-\\u009F]*\\.[^@\\s\\u0000-\\u001F\\u007F-\\u009F]*[^@\\s.\\u0000-\\u001F\\u007F-\\u009F]$";
 
 /// An e-mail address, checked loosely (one `@`, a dot in the domain, no spaces).
 pub fn parse_email(raw: &str) -> Result<Option<String>, &'static str> {

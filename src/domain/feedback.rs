@@ -87,7 +87,7 @@ pub fn paragraph(raw: &str, max: usize, missing: &str) -> Result<String, String>
     if s.is_empty() {
         return Err(missing.to_string());
     }
-    if s.chars().count() > max {
+    if raw.chars().count() > max {
         return Err(format!("Tối đa {max} ký tự."));
     }
     Ok(s)

@@ -89,7 +89,8 @@ pub fn text(raw: &str, max: usize, missing: Option<&str>) -> Result<Option<Strin
             None => Ok(None),
         };
     }
-    if s.chars().count() > max {
+    // Counted as sent, spaces included, as the API's contract states.
+    if raw.chars().count() > max {
         return Err(format!("Tối đa {max} ký tự."));
     }
     Ok(Some(s))
@@ -104,7 +105,7 @@ pub fn long_text(raw: &str, missing: Option<&str>) -> Result<Option<String>, Str
             None => Ok(None),
         };
     }
-    if s.chars().count() > NOTE_MAX {
+    if raw.chars().count() > NOTE_MAX {
         return Err(format!("Tối đa {NOTE_MAX} ký tự."));
     }
     Ok(Some(s))

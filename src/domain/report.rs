@@ -28,6 +28,15 @@ impl Period {
         Ok(Period { from, to })
     }
 
+    /// The days from the earlier of `a` and `b` to the later, however long
+    /// (the API's period; the report page keeps to `new`'s five years).
+    pub fn spanning(a: NaiveDate, b: NaiveDate) -> Period {
+        Period {
+            from: a.min(b),
+            to: a.max(b),
+        }
+    }
+
     /// The month holding `day`.
     pub fn month_of(day: NaiveDate) -> Period {
         let from = day.with_day(1).unwrap_or(day);

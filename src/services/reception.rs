@@ -383,14 +383,8 @@ pub fn accept(
     now: NaiveDateTime,
 ) -> Result<Reception, ActionError> {
     let since = now - Duration::hours(IDEMPOTENCY_HOURS);
-    if let Some(key) = idempotency_key {
-        if let Some(id) = idempotency::find(conn, actor.user_id, key, since)? {
-            return Ok(Reception {
-                dossier: Dossier::find(conn, id)?,
-                created: false,
-            });
-        }
-    }
+    // Checked before the key is looked up: a request refused on its own is
+    // refused even under a key used before; `store` replays the first answer.
     let a = check_reception(conn, cal, actor.office_id, input, now)?;
     let mut attempt = 0;
     loop {

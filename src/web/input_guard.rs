@@ -187,10 +187,18 @@ pub async fn refuse_control_characters(
     } else if body.is_empty() {
         None
     } else if kind == BodyKind::Json {
-        serde_json::from_slice::<serde_json::Value>(&body)
-            .ok()
-            .and_then(|v| json_offender(&v, ""))
-            .map(|field| refuse(api, if field.is_empty() { "body" } else { &field }))
+        match serde_json::from_slice::<serde_json::Value>(&body) {
+            // Every JSON body the API takes is an object (its OpenAPI says so).
+            Ok(v) if api && !v.is_object() => Some(plain(
+                api,
+                actix_web::http::StatusCode::BAD_REQUEST,
+                "bad_request",
+                "Nội dung gửi lên phải là một đối tượng JSON ({...}).",
+            )),
+            Ok(v) => json_offender(&v, "")
+                .map(|field| refuse(api, if field.is_empty() { "body" } else { &field })),
+            Err(_) => None,
+        }
     } else {
         let text = String::from_utf8_lossy(&body);
         if has_forbidden(&text) {

@@ -73,6 +73,17 @@ impl From<ReadError> for AppError {
     }
 }
 
+/// What a part may be called: 1 to 100 letters, digits, dots, dashes and
+/// underscores (`PART_NAME_PATTERN`); anything else is a broken request.
+pub const PART_NAME_PATTERN: &str = "^[A-Za-z0-9._-]{1,100}$";
+
+fn part_name_ok(name: &str) -> bool {
+    (1..=100).contains(&name.len())
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'))
+}
+
 /// Reads every field within `limits`. Text fields (no file name) are capped
 /// at 256 KiB each.
 pub async fn read_parts(
@@ -89,12 +100,10 @@ pub async fn read_parts(
         if fields > limits.max_fields {
             return Err(ReadError::TooManyFields);
         }
-        let name = field
-            .name()
-            .unwrap_or("")
-            .chars()
-            .take(100)
-            .collect::<String>();
+        let name = field.name().unwrap_or("").to_string();
+        if !part_name_ok(&name) {
+            return Err(ReadError::Broken);
+        }
         let file_name: Option<String> = field
             .content_disposition()
             .and_then(|d| d.get_filename())

@@ -356,6 +356,18 @@ async fn retries_with_the_same_key_create_one_dossier(app: TestApp) {
     );
     let again: Value = again.json().await.expect("json");
     assert_eq!(first["code"], again["code"]);
+    // A body refused on its own is refused under a used key too...
+    let mut broken = valid_body();
+    broken["applicant"]["full_name"] = json!("");
+    let r = post_dossier(&app, &token, &broken, Some("portal-123")).await;
+    assert_eq!(r.status().as_u16(), 422);
+    // ...and a valid one gets the first answer (API.md), creating nothing.
+    let mut other = valid_body();
+    other["note"] = json!("Gửi lại với ghi chú khác");
+    let r = post_dossier(&app, &token, &other, Some("portal-123")).await;
+    assert_eq!(r.status().as_u16(), 201);
+    let r: Value = r.json().await.expect("json");
+    assert_eq!(r["code"], first["code"]);
     // Concurrent retries too.
     let mut tasks = Vec::new();
     for _ in 0..6 {

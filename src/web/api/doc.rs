@@ -69,14 +69,19 @@ pub fn document_name() -> Schema {
 pub fn address() -> Schema {
     required_text(ADDRESS_MAX)
 }
+/// Short references (tracking numbers, the recipient's paper): 50 characters.
+pub const SHORT_MAX: usize = 50;
+pub fn optional_short() -> Schema {
+    optional_text(SHORT_MAX)
+}
 pub fn optional_address() -> Schema {
     optional_text(ADDRESS_MAX)
 }
 pub fn note() -> Schema {
     optional_text(NOTE_MAX)
 }
-pub fn required_note() -> Schema {
-    required_text(NOTE_MAX)
+pub fn feedback_content() -> Schema {
+    required_text(crate::domain::feedback::CONTENT_MAX)
 }
 
 fn nullable_pattern(pattern: &str, max: usize) -> Schema {
@@ -184,6 +189,18 @@ pub fn optional_date() -> Schema {
     )
 }
 
+/// A past day, 2000 to 2025 in the published pattern.
+pub const PAST_DATE_PATTERN: &str = "^20([01][0-9]|2[0-5])-(0[1-9]|1[0-2])-(0[1-9]|1[0-9]|2[0-8])$";
+
+pub fn optional_past_date() -> Schema {
+    Schema::Object(
+        nullable_string()
+            .format(Some(SchemaFormat::KnownFormat(KnownFormat::Date)))
+            .pattern(Some(PAST_DATE_PATTERN))
+            .build(),
+    )
+}
+
 /// A past moment in RFC 3339, from 2000 to 2025 in the published pattern
 /// (the server takes any past moment from 01/01/2000).
 pub const PAST_TIME_PATTERN: &str = "^20([01][0-9]|2[0-5])-(0[1-9]|1[0-2])-(0[1-9]|1[0-9]|2[0-8])T([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](Z|\\+07:00)$";
@@ -215,6 +232,25 @@ pub mod integer {
             Some(Number::Float(_)) => Err(serde::de::Error::custom(
                 "expected an integer within ±9 000 000 000 000 000",
             )),
+        }
+    }
+}
+
+/// A nested object that must be a JSON object (or null), not the array
+/// serde would also take for a struct.
+pub mod object {
+    use serde::de::DeserializeOwned;
+    use serde::{Deserialize, Deserializer};
+
+    pub fn option<'de, D: Deserializer<'de>, T: DeserializeOwned>(
+        d: D,
+    ) -> Result<Option<T>, D::Error> {
+        match serde_json::Value::deserialize(d)? {
+            serde_json::Value::Null => Ok(None),
+            v @ serde_json::Value::Object(_) => T::deserialize(v)
+                .map(Some)
+                .map_err(serde::de::Error::custom),
+            _ => Err(serde::de::Error::custom("expected a JSON object")),
         }
     }
 }
@@ -324,5 +360,193 @@ pub struct ApiDoc;
 
 /// The document as JSON, before the server's address is put in.
 pub fn generated() -> serde_json::Value {
-    serde_json::to_value(ApiDoc::openapi()).expect("the document serialises")
+    let mut doc = serde_json::to_value(ApiDoc::openapi()).expect("the document serialises");
+    // A citizen's code in a path is a code as `domain::citizen::parse_code` takes it.
+    if let Some(params) =
+        doc["paths"]["/submissions/{code}/documents"]["post"]["parameters"].as_array_mut()
+    {
+        for p in params.iter_mut().filter(|p| p["name"] == "code") {
+            p["schema"]["pattern"] = serde_json::json!(CODE_PATTERN);
+        }
+    }
+    // Multipart forms: the other parts are text or files, named as
+    // `web::upload` accepts them.
+    for form in ["SubmissionForm", "SupplementForm"] {
+        let schema = &mut doc["components"]["schemas"][form];
+        schema["propertyNames"] =
+            serde_json::json!({ "pattern": crate::web::upload::PART_NAME_PATTERN });
+        schema["additionalProperties"] = serde_json::json!({
+            "type": "string",
+            "pattern": no_control(),
+            "description": "Tệp quét của giấy tờ (phần có tên tệp), đặt tên như trường file của giấy tờ"
+        });
+    }
+    // What each action needs besides `action` and `version`
+    // (`services::processing::plan`).
+    let reason = serde_json::json!({ "reason": required_text(NOTE_MAX) });
+    let short = required_text(SHORT_MAX);
+    let needs: Vec<(&str, Vec<&str>, serde_json::Value)> = vec![
+        (
+            "assign",
+            vec!["officer"],
+            serde_json::json!({ "officer": name() }),
+        ),
+        (
+            "request_supplement",
+            vec!["missing"],
+            serde_json::json!({
+                "missing": { "minItems": 1, "items": { "required": ["name", "form"] } }
+            }),
+        ),
+        (
+            "submit_for_approval",
+            vec!["result"],
+            serde_json::json!({ "result": {
+            "type": "object",
+            "required": ["number", "signer", "date"],
+            "properties": {
+                "number": name(),
+                "signer": name(),
+                "date": { "type": "string", "format": "date", "pattern": PAST_DATE_PATTERN }
+            }
+        } }),
+        ),
+        (
+            "send_back",
+            vec!["note"],
+            serde_json::json!({ "note": required_text(NOTE_MAX) }),
+        ),
+        ("refuse", vec!["reason"], reason.clone()),
+        ("withdraw", vec!["reason"], reason.clone()),
+        ("postal_undelivered", vec!["reason"], reason),
+        (
+            "extend",
+            vec!["reason", "new_due_date"],
+            serde_json::json!({
+                "reason": required_text(NOTE_MAX),
+                "new_due_date": { "type": "string", "format": "date", "pattern": DATE_PATTERN }
+            }),
+        ),
+        (
+            "deliver_at_counter",
+            vec!["recipient_name", "recipient_id_number"],
+            serde_json::json!({ "recipient_name": name(), "recipient_id_number": short }),
+        ),
+        (
+            "ship_by_post",
+            vec!["tracking_number"],
+            serde_json::json!({ "tracking_number": short }),
+        ),
+    ];
+    let others: Vec<&str> = crate::domain::workflow::Action::ALL
+        .iter()
+        .map(|a| a.as_str())
+        .filter(|a| !needs.iter().any(|(n, _, _)| n == a))
+        .collect();
+    let mut variants: Vec<serde_json::Value> = needs
+        .into_iter()
+        .map(|(action, required, mut properties)| {
+            properties["action"] = serde_json::json!({ "const": action });
+            serde_json::json!({ "required": required, "properties": properties })
+        })
+        .collect();
+    variants.push(serde_json::json!({ "properties": { "action": { "enum": others } } }));
+    doc["components"]["schemas"]["DossierAction"]["oneOf"] = serde_json::json!(variants);
+    // An applicant is a person (with an ID number) or an organisation (with
+    // its representative), as `domain::reception::check_applicant` takes it.
+    let applicant = &mut doc["components"]["schemas"]["NewApplicant"];
+    if let Some(required) = applicant["required"].as_array_mut() {
+        required.retain(|f| f != "id_number");
+    }
+    applicant["if"] = serde_json::json!({
+        "properties": { "kind": { "const": "organisation" } },
+        "required": ["kind"]
+    });
+    applicant["then"] = serde_json::json!({
+        "required": ["representative"],
+        "properties": { "representative": name(), "id_number": optional_id_number() }
+    });
+    applicant["else"] = serde_json::json!({ "required": ["id_number"] });
+    doc
+}
+
+/// What the published document says of one procedure in force, so that a
+/// dossier valid by the document is one the procedure takes
+/// (`services::reception::check_reception`).
+pub struct CatalogProcedure {
+    pub code: String,
+    pub channels: Vec<String>,
+    pub return_methods: Vec<String>,
+    /// The names of the documents it requires.
+    pub required: Vec<String>,
+    /// The whole years (2001-2025) in which a time is in force all year.
+    pub years: Vec<i32>,
+}
+
+fn year_pattern(years: &[i32], rest: &str) -> String {
+    let alternatives: Vec<String> = years.iter().map(i32::to_string).collect();
+    format!("^({}){rest}", alternatives.join("|"))
+}
+
+/// The reception rules that depend on the catalog and on other fields:
+/// one variant per procedure (its channels, return methods, required
+/// documents and the years its time is in force); a postal return needs
+/// its address; only a postal dossier has a postmark, dated in 2000 (before
+/// any published reception time); a fee needs its receipt.
+pub fn with_catalog(doc: &mut serde_json::Value, catalog: &[CatalogProcedure]) {
+    use serde_json::json;
+    const DAY_TIME: &str = "-(0[1-9]|1[0-2])-(0[1-9]|1[0-9]|2[0-8])T([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](Z|\\+07:00)$";
+    let forms: Vec<&str> = crate::domain::procedure::DocumentForm::ALL
+        .iter()
+        .map(|f| f.as_str())
+        .collect();
+    let variants: Vec<serde_json::Value> = catalog
+        .iter()
+        .filter(|p| !p.channels.is_empty() && !p.return_methods.is_empty() && !p.years.is_empty())
+        .map(|p| {
+            let documents: Vec<serde_json::Value> = p
+                .required
+                .iter()
+                .map(|name| {
+                    json!({ "contains": {
+                        "type": "object",
+                        "required": ["name", "form"],
+                        "properties": { "name": { "const": name }, "form": { "enum": forms } }
+                    }})
+                })
+                .collect();
+            json!({
+                "properties": {
+                    "procedure_code": { "const": p.code },
+                    "channel": { "enum": p.channels },
+                    "return_method": { "enum": p.return_methods },
+                    "documents": { "minItems": p.required.len(), "allOf": documents },
+                    "received_at": {
+                        "type": ["string", "null"],
+                        "pattern": year_pattern(&p.years, DAY_TIME)
+                    }
+                },
+                "required": if p.required.is_empty() { json!([]) } else { json!(["documents"]) }
+            })
+        })
+        .collect();
+    let dossier = &mut doc["components"]["schemas"]["NewDossier"];
+    dossier["properties"]["postal_slip"]["maxLength"] = json!(50);
+    dossier["properties"]["postmarked_on"]["pattern"] =
+        json!("^2000-(0[1-9]|1[0-2])-(0[1-9]|1[0-9]|2[0-8])$");
+    dossier["oneOf"] = json!(variants);
+    dossier["allOf"] = json!([
+        {
+            "if": { "properties": { "return_method": { "const": "postal" } }, "required": ["return_method"] },
+            "then": { "required": ["postal_address"], "properties": { "postal_address": address() } }
+        },
+        {
+            "if": { "properties": { "channel": { "const": "postal" } }, "required": ["channel"] },
+            "else": { "properties": { "postmarked_on": { "enum": [null, ""] } } }
+        },
+        {
+            "if": { "properties": { "fee_amount": { "type": "integer", "minimum": 1 } }, "required": ["fee_amount"] },
+            "then": { "required": ["fee_receipt"], "properties": { "fee_receipt": name() } }
+        }
+    ]);
 }

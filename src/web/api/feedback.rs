@@ -34,10 +34,11 @@ pub struct ContactBody {
 pub struct FeedbackBody {
     #[schema(schema_with = super::doc::name, required)]
     topic: Option<String>,
-    #[schema(schema_with = super::doc::required_note, required)]
+    #[schema(schema_with = super::doc::feedback_content, required)]
     content: Option<String>,
     #[schema(schema_with = super::doc::optional_code)]
     dossier_code: Option<String>,
+    #[serde(deserialize_with = "crate::web::api::doc::object::option", default)]
     contact: Option<ContactBody>,
     publish_consent: Option<bool>,
 }

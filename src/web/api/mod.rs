@@ -48,6 +48,27 @@ pub fn json_config() -> web::JsonConfig {
         })
 }
 
+/// The `Idempotency-Key` header as the contract states it
+/// (`IDEMPOTENCY_KEY_PATTERN`): 1 to 200 printable ASCII characters, not only
+/// spaces; trimmed. Anything else is a 400.
+pub const IDEMPOTENCY_KEY_PATTERN: &str = "^[ -~]*[!-~][ -~]*$";
+
+pub fn idempotency_key(req: &actix_web::HttpRequest) -> Result<Option<String>, ApiError> {
+    let Some(v) = req.headers().get("Idempotency-Key") else {
+        return Ok(None);
+    };
+    let raw = v.as_bytes();
+    let printable = raw.iter().all(|b| (0x20..=0x7e).contains(b));
+    match std::str::from_utf8(raw).map(str::trim) {
+        Ok(k) if printable && !k.is_empty() && raw.len() <= 200 => Ok(Some(k.to_string())),
+        _ => Err(ApiError::new(
+            StatusCode::BAD_REQUEST,
+            "bad_request",
+            "Idempotency-Key là chuỗi ký tự in được, tối đa 200 ký tự.",
+        )),
+    }
+}
+
 /// A query string that does not parse is a 400 in the API's error shape.
 pub fn query_config() -> web::QueryConfig {
     web::QueryConfig::default().error_handler(|err, req| {
@@ -86,9 +107,10 @@ fn state_enforced(v: &mut serde_json::Value) {
                 _ => false,
             };
             let free_text = is_string
-                && !["enum", "format", "pattern"]
+                && !["enum", "pattern", "const"]
                     .iter()
-                    .any(|k| map.contains_key(*k));
+                    .any(|k| map.contains_key(*k))
+                && map.get("format").is_none_or(|f| f == "password");
             if free_text {
                 map.insert("pattern".into(), Value::from(doc::no_control()));
             }
@@ -116,13 +138,52 @@ fn state_enforced(v: &mut serde_json::Value) {
 /// The OpenAPI description of the API (this document).
 #[utoipa::path(get, path = "/openapi.json",
     responses((status = 200, description = "Tài liệu OpenAPI", content_type = "application/json", body = Object)))]
-pub async fn openapi(state: web::Data<AppState>) -> HttpResponse {
+pub async fn openapi(state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
     static DOC: std::sync::OnceLock<String> = std::sync::OnceLock::new();
-    let doc = DOC.get_or_init(published);
-    let body = doc.replace("{{PUBLIC_URL}}", &state.config.public_url);
-    HttpResponse::Ok()
+    let base = DOC.get_or_init(published);
+    let catalog = state
+        .db
+        .run(|conn| crate::db::procedures::Procedure::all_full(conn, true))
+        .await?;
+    let catalog: Vec<doc::CatalogProcedure> = catalog.iter().map(catalog_entry).collect();
+    let mut doc: serde_json::Value = serde_json::from_str(base).expect("published JSON");
+    doc::with_catalog(&mut doc, &catalog);
+    let body = serde_json::to_string_pretty(&doc)
+        .expect("serialises")
+        .replace("{{PUBLIC_URL}}", &state.config.public_url);
+    Ok(HttpResponse::Ok()
         .content_type("application/json")
-        .body(body)
+        .body(body))
+}
+
+fn catalog_entry(p: &crate::db::procedures::ProcedureFull) -> doc::CatalogProcedure {
+    use chrono::NaiveDate;
+    let codes = |s: &str| -> Vec<String> {
+        crate::domain::procedure::split_codes(s)
+            .into_iter()
+            .map(String::from)
+            .collect()
+    };
+    doc::CatalogProcedure {
+        code: p.procedure.code.clone(),
+        channels: codes(&p.procedure.channels),
+        return_methods: codes(&p.procedure.return_methods),
+        required: p
+            .documents
+            .iter()
+            .filter(|d| d.required)
+            .map(|d| d.name.clone())
+            .collect(),
+        years: (2001..=2025)
+            .filter(|&y| {
+                [(1, 1), (6, 30), (12, 31)].iter().all(|&(m, d)| {
+                    NaiveDate::from_ymd_opt(y, m, d)
+                        .and_then(|day| p.working_days_on(day))
+                        .is_some()
+                })
+            })
+            .collect(),
+    }
 }
 
 #[cfg(test)]
@@ -148,6 +209,14 @@ mod contract_tests {
             }
         }
         assert!(operations >= 17, "{operations}");
+        // Patterns written in attributes are the validators' own.
+        for path in ["/dossiers", "/submissions"] {
+            let key = &doc["paths"][path]["post"]["parameters"][0];
+            assert_eq!(key["name"], "Idempotency-Key");
+            assert_eq!(key["schema"]["pattern"], IDEMPOTENCY_KEY_PATTERN);
+        }
+        let id = &doc["components"]["schemas"]["NewApplicant"]["properties"]["id_number"];
+        assert_eq!(id["pattern"], crate::domain::applicant::CitizenId::PATTERN);
         let name = &doc["components"]["schemas"]["TokenRequest"]["properties"]["username"];
         assert_eq!(name["pattern"], doc::not_blank());
         // C0 and C1 controls, but tab, line feed and carriage return, as the guard.

@@ -152,7 +152,7 @@ pub struct PeriodQuery {
     /// Mặc định ngày đầu tháng của `to`, hoặc của tháng này
     #[param(value_type = Option<String>, pattern = "^$|^20[0-9]{2}-(0[1-9]|1[0-2])-(0[1-9]|1[0-9]|2[0-8])$")]
     from: Option<String>,
-    /// Mặc định ngày cuối tháng của `from`, hoặc của tháng này; không trước `from`, kỳ dài tối đa 5 năm (422)
+    /// Mặc định ngày cuối tháng của `from`, hoặc của tháng này; nếu trước `from` thì kỳ tính từ ngày sớm hơn đến ngày muộn hơn
     #[param(value_type = Option<String>, pattern = "^$|^20[0-9]{2}-(0[1-9]|1[0-2])-(0[1-9]|1[0-9]|2[0-8])$")]
     to: Option<String>,
     /// Mã đơn vị (gồm các đơn vị trực thuộc); mặc định đơn vị của người dùng;
@@ -239,16 +239,12 @@ pub async fn period(
     let to = parse_day(q.to.as_deref(), "to", &mut errors);
     let month = Period::month_of(from.or(to).unwrap_or_else(today));
     let (from, to) = (from.unwrap_or(month.from), to.unwrap_or(month.to));
-    let period = match Period::new(from, to) {
-        Ok(p) => Some(p),
-        Err(m) => {
-            errors.add("to", m);
-            None
-        }
-    };
-    let Some(period) = period.filter(|_| errors.is_empty()) else {
+    if !errors.is_empty() {
         return Err(ApiError::validation(&errors));
-    };
+    }
+    // The API takes any two days (API.md sets no bound): the period runs from
+    // the earlier to the later, and the answer says which it counted.
+    let period = Period::spanning(from, to);
     let office_id = staff.user.office_id;
     let answer = state
         .db

@@ -66,6 +66,7 @@ struct SubmissionBody {
     #[schema(schema_with = super::doc::name, required)]
     procedure_code: Option<String>,
     #[schema(value_type = Option<super::dossiers::receive::ApplicantBody>)]
+    #[serde(deserialize_with = "crate::web::api::doc::object::option", default)]
     applicant: Option<ApplicantBody>,
     #[schema(max_items = 100)]
     documents: Vec<DocumentBody>,
@@ -153,20 +154,6 @@ fn file_part(parts: &HashMap<String, Part>, name: &str) -> Result<Option<Upload>
     }
 }
 
-fn idempotency_key(req: &HttpRequest) -> Result<Option<String>, ApiError> {
-    match req.headers().get("Idempotency-Key") {
-        None => Ok(None),
-        Some(v) => match v.to_str().map(str::trim) {
-            Ok(k) if !k.is_empty() && k.len() <= 200 => Ok(Some(format!("api:{k}"))),
-            _ => Err(ApiError::new(
-                StatusCode::BAD_REQUEST,
-                "bad_request",
-                "Idempotency-Key là chuỗi ký tự in được, tối đa 200 ký tự.",
-            )),
-        },
-    }
-}
-
 /// Page field names to the API's (`full_name` → `applicant.full_name`).
 fn api_fields(errors: &FieldErrors) -> FieldErrors {
     const APPLICANT: [&str; 6] = [
@@ -221,7 +208,7 @@ pub async fn create(
     state: web::Data<AppState>,
     payload: Multipart,
 ) -> Result<HttpResponse, ApiError> {
-    let key = idempotency_key(&req)?;
+    let key = super::idempotency_key(&req)?.map(|k| format!("api:{k}"));
     let parts = read(payload).await?;
     let json_bytes = parts
         .get("submission")

@@ -24,7 +24,7 @@ use crate::web::api::ApiError;
 pub struct ResultBody {
     #[schema(schema_with = crate::web::api::doc::optional_name)]
     number: Option<String>,
-    #[schema(schema_with = crate::web::api::doc::optional_date)]
+    #[schema(schema_with = crate::web::api::doc::optional_past_date)]
     date: Option<String>,
     #[schema(schema_with = crate::web::api::doc::optional_name)]
     signer: Option<String>,
@@ -58,7 +58,7 @@ pub struct ActionBody {
     action: Option<String>,
     /// The dossier's `version` as read; a stale one is 409.
     #[serde(deserialize_with = "crate::web::api::doc::integer::option", default)]
-    #[schema(minimum = -2147483648, maximum = 2147483647)]
+    #[schema(value_type = i64, minimum = -2147483648, maximum = 2147483647, required)]
     version: Option<i64>,
     #[schema(schema_with = crate::web::api::doc::optional_name)]
     officer: Option<String>,
@@ -66,23 +66,24 @@ pub struct ActionBody {
     missing: Vec<MissingBody>,
     #[schema(schema_with = crate::web::api::doc::note)]
     note: Option<String>,
+    #[serde(deserialize_with = "crate::web::api::doc::object::option", default)]
     result: Option<ResultBody>,
     #[schema(schema_with = crate::web::api::doc::note)]
     reason: Option<String>,
     #[schema(schema_with = crate::web::api::doc::optional_date)]
     new_due_date: Option<String>,
-    #[schema(schema_with = crate::web::api::doc::optional_name)]
+    #[schema(schema_with = crate::web::api::doc::optional_short)]
     tracking_number: Option<String>,
     #[schema(schema_with = crate::web::api::doc::optional_name)]
     recipient_name: Option<String>,
-    #[schema(schema_with = crate::web::api::doc::optional_id_number)]
+    #[schema(schema_with = crate::web::api::doc::optional_short)]
     recipient_id_number: Option<String>,
     #[schema(schema_with = crate::web::api::doc::optional_past_time)]
     at: Option<String>,
-    #[schema(schema_with = crate::web::api::doc::optional_name)]
+    #[schema(schema_with = crate::web::api::doc::note)]
     authorisation: Option<String>,
     #[serde(deserialize_with = "crate::web::api::doc::integer::option", default)]
-    #[schema(minimum = 0, maximum = 1000000000)]
+    #[schema(minimum = 0, maximum = 100000000)]
     postage: Option<i64>,
 }
 

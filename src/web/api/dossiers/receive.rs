@@ -1,6 +1,5 @@
 //! Receiving a dossier through the API: the body, its checks, `POST /api/v1/dossiers`.
 
-use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
 use chrono::{Datelike, NaiveDate};
 use serde::Deserialize;
@@ -68,7 +67,8 @@ pub struct NewDossierBody {
     procedure_code: Option<String>,
     #[schema(schema_with = crate::web::api::doc::channel, required)]
     channel: Option<String>,
-    #[schema(required)]
+    #[schema(value_type = ApplicantBody, required)]
+    #[serde(deserialize_with = "crate::web::api::doc::object::option", default)]
     applicant: Option<ApplicantBody>,
     #[schema(max_items = 100)]
     documents: Vec<DocumentBody>,
@@ -202,8 +202,6 @@ fn reception_input(body: NewDossierBody) -> Result<ReceptionInput, FieldErrors> 
     })
 }
 
-const KEY_MAX: usize = 200;
-
 /// Receives a dossier and gives it its code and due date.
 #[utoipa::path(post, path = "/dossiers", security(("bearer" = [])),
     params(("Idempotency-Key" = Option<String>, Header, max_length = 200, pattern = "^[ -~]*[!-~][ -~]*$",
@@ -221,19 +219,10 @@ pub async fn create(
     state: web::Data<AppState>,
     body: web::Json<NewDossierBody>,
 ) -> Result<HttpResponse, ApiError> {
-    let key = match req.headers().get("Idempotency-Key") {
-        None => None,
-        Some(v) => match v.to_str().map(str::trim) {
-            Ok(k) if !k.is_empty() && k.len() <= KEY_MAX => Some(k.to_string()),
-            _ => {
-                return Err(ApiError::new(
-                    StatusCode::BAD_REQUEST,
-                    "bad_request",
-                    format!("Idempotency-Key là chuỗi ký tự in được, tối đa {KEY_MAX} ký tự."),
-                ))
-            }
-        },
-    };
+    // API.md: the same key within 24 hours returns the first answer and
+    // creates nothing new. The body is checked first, so a request that would
+    // be refused on its own is refused, key or not.
+    let key = crate::web::api::idempotency_key(&req)?;
     let input = reception_input(body.into_inner()).map_err(|e| ApiError::validation(&e))?;
     let cal = state.calendar().await?;
     let actor = Actor::from(&staff.user);
