@@ -119,6 +119,9 @@ pub struct DossierChanges {
 
 #[derive(Debug, Insertable)]
 #[diesel(table_name = dossiers)]
+// None is NULL for every optional column here (none has another default), and
+// the statement keeps one shape, so it is prepared once per connection.
+#[diesel(treat_none_as_default_value = false)]
 pub struct NewDossier<'a> {
     pub code: &'a str,
     pub office_id: i64,
@@ -475,6 +478,16 @@ impl Dossier {
             .select(Dossier::as_select())
             .first(conn)
             .optional()?)
+    }
+
+    /// Whether a dossier has the code `code`.
+    pub fn code_taken(conn: &mut DbConnection, code: &str) -> Result<bool, AppError> {
+        Ok(dossiers::table
+            .filter(dossiers::code.eq(code))
+            .select(dossiers::id)
+            .first::<i64>(conn)
+            .optional()?
+            .is_some())
     }
 
     /// The highest sequence number among the codes starting with `prefix`

@@ -139,6 +139,9 @@ impl Db {
         };
         let pool = Pool::builder()
             .max_size(size as u32)
+            // A SQLite connection is a file handle that does not go stale; a
+            // PostgreSQL one can (a restarted server), so it is pinged.
+            .test_on_check_out(backend == Backend::Postgres)
             // Connections open on demand: no background connecting that
             // could still be running when the process exits.
             .min_idle(Some(1))

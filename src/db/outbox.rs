@@ -44,6 +44,8 @@ pub struct OutboxMessage {
 
 #[derive(Debug, Insertable)]
 #[diesel(table_name = outbox)]
+// `dossier_id` None is NULL; one statement shape, prepared once.
+#[diesel(treat_none_as_default_value = false)]
 pub struct NewMessage<'a> {
     pub message_id: &'a str,
     pub dossier_id: Option<i64>,

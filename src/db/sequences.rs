@@ -16,16 +16,16 @@ use crate::error::AppError;
 pub fn next(conn: &mut DbConnection, name: &str) -> Result<i64, AppError> {
     let updated = diesel::update(sequences::table.find(name))
         .set(sequences::value.eq(sequences::value + 1))
-        .execute(conn)?;
-    if updated == 0 {
-        diesel::insert_into(sequences::table)
-            .values((sequences::name.eq(name), sequences::value.eq(1i64)))
-            .execute(conn)?;
+        .returning(sequences::value)
+        .get_result(conn)
+        .optional()?;
+    if let Some(value) = updated {
+        return Ok(value);
     }
-    Ok(sequences::table
-        .find(name)
-        .select(sequences::value)
-        .first(conn)?)
+    diesel::insert_into(sequences::table)
+        .values((sequences::name.eq(name), sequences::value.eq(1i64)))
+        .execute(conn)?;
+    Ok(1)
 }
 
 /// The current value of a counter, 0 when it never ran.
@@ -47,5 +47,14 @@ pub fn start_at(conn: &mut DbConnection, name: &str, value: i64) -> Result<(), A
             .values((sequences::name.eq(name), sequences::value.eq(value)))
             .execute(conn)?;
     }
+    Ok(())
+}
+
+/// Sets the counter `name`, which exists, to `value` (the next number is
+/// `value + 1`); inside the caller's write transaction.
+pub fn set(conn: &mut DbConnection, name: &str, value: i64) -> Result<(), AppError> {
+    diesel::update(sequences::table.find(name))
+        .set(sequences::value.eq(value))
+        .execute(conn)?;
     Ok(())
 }

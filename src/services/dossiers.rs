@@ -62,22 +62,42 @@ pub fn load_by_code(
 }
 
 pub fn load(conn: &mut DbConnection, dossier: Dossier) -> Result<DossierDetail, AppError> {
+    load_parts(conn, dossier, true)
+}
+
+/// `load` for the API's answer, which shows neither the parent office, the
+/// deadline records nor the messages: those are left empty.
+pub fn load_for_api(conn: &mut DbConnection, dossier: Dossier) -> Result<DossierDetail, AppError> {
+    load_parts(conn, dossier, false)
+}
+
+fn load_parts(
+    conn: &mut DbConnection,
+    dossier: Dossier,
+    everything: bool,
+) -> Result<DossierDetail, AppError> {
     let procedure = Procedure::find(conn, dossier.procedure_id)?;
     let office = Office::find(conn, dossier.office_id)?;
-    let parent_office = match office.parent_id {
+    let parent_office = match office.parent_id.filter(|_| everything) {
         Some(p) => Some(Office::find(conn, p)?),
         None => None,
     };
     let documents = Dossier::documents(conn, dossier.id)?;
     let events = Dossier::events(conn, dossier.id)?;
-    let deadlines = Dossier::deadlines(conn, dossier.id)?;
+    let deadlines = match everything {
+        true => Dossier::deadlines(conn, dossier.id)?,
+        false => Vec::new(),
+    };
     let assignee = dossier.assignee_username(conn)?;
     let assignee_name = match dossier.assignee_id {
         Some(uid) => Some(User::find(conn, uid)?.full_name),
         None => None,
     };
     let received_by = User::find(conn, dossier.received_by)?;
-    let messages = crate::db::outbox::of_dossier(conn, dossier.id)?;
+    let messages = match everything {
+        true => crate::db::outbox::of_dossier(conn, dossier.id)?,
+        false => Vec::new(),
+    };
     Ok(DossierDetail {
         dossier,
         procedure,

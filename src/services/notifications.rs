@@ -38,16 +38,48 @@ pub fn enqueue(
         return Ok(0);
     };
     let d = Dossier::find(conn, dossier_id)?;
-    if !d.notify || d.voided {
-        return Ok(0);
-    }
-    let email = d.email.as_deref().map(str::trim).filter(|e| !e.is_empty());
-    let phone = Phone::parse(&d.phone).ok();
-    if email.is_none() && phone.is_none() {
+    if !wants_news(&d) {
         return Ok(0);
     }
     let procedure = Procedure::find(conn, d.procedure_id)?;
     let office = Office::find(conn, d.office_id)?;
+    enqueue_loaded(conn, &d, &procedure, &office, news, previous_due, now)
+}
+
+/// Whether the applicant of `d` hears about it: not declined, not voided,
+/// and an address known.
+fn wants_news(d: &Dossier) -> bool {
+    let email = d.email.as_deref().map(str::trim).filter(|e| !e.is_empty());
+    d.notify && !d.voided && (email.is_some() || Phone::parse(&d.phone).is_ok())
+}
+
+/// `enqueue` for a caller that holds the dossier as it is after the action,
+/// its procedure and its office (a reception, which just wrote them).
+pub fn enqueue_with(
+    conn: &mut DbConnection,
+    d: &Dossier,
+    procedure: &Procedure,
+    office: &Office,
+    action: &str,
+    now: NaiveDateTime,
+) -> Result<usize, AppError> {
+    match News::of_action(action) {
+        Some(news) if wants_news(d) => enqueue_loaded(conn, d, procedure, office, news, None, now),
+        _ => Ok(0),
+    }
+}
+
+fn enqueue_loaded(
+    conn: &mut DbConnection,
+    d: &Dossier,
+    procedure: &Procedure,
+    office: &Office,
+    news: News,
+    previous_due: Option<chrono::NaiveDate>,
+    now: NaiveDateTime,
+) -> Result<usize, AppError> {
+    let email = d.email.as_deref().map(str::trim).filter(|e| !e.is_empty());
+    let phone = Phone::parse(&d.phone).ok();
     let mut office_phone = office.phone.clone();
     if office_phone.is_empty() {
         office_phone = Office::front(conn)?.map(|o| o.phone).unwrap_or_default();
@@ -64,8 +96,8 @@ pub fn enqueue(
     };
     let facts = NewsFacts {
         code: d.code.clone(),
-        procedure: procedure.name,
-        office: office.name,
+        procedure: procedure.name.clone(),
+        office: office.name.clone(),
         office_phone,
         due_date: d.due_date,
         previous_due,

@@ -513,7 +513,14 @@ fn store(
         Some(d.due_date),
         None,
     )?;
-    super::notifications::enqueue(conn, dossier.id, action, None, now)?;
+    super::notifications::enqueue_with(
+        conn,
+        &dossier,
+        &a.procedure.procedure,
+        &office,
+        action,
+        now,
+    )?;
     let (counted, skipped) = deadline_columns(d);
     Dossier::add_deadline(
         conn,
@@ -883,23 +890,26 @@ fn next_free_code(
     day: NaiveDate,
 ) -> Result<String, ActionError> {
     let key = code_counter_key(office_id, day);
-    if sequences::current(conn, &key)? == 0 {
+    let mut seq = sequences::next(conn, &key)?;
+    if seq == 1 {
+        // The counter has just started: after the day's highest code.
         let prefix = format!("{office_code}-{}-", day.format("%y%m%d"));
         let highest = Dossier::highest_sequence_with_prefix(conn, &prefix)?;
         if highest > 0 {
-            sequences::start_at(conn, &key, highest)?;
+            seq = highest + 1;
+            sequences::set(conn, &key, seq)?;
         }
     }
     loop {
-        let seq = sequences::next(conn, &key)?;
-        let seq = u32::try_from(seq)
+        let n = u32::try_from(seq)
             .map_err(|_| AppError::Internal(format!("counter {key} overflow")))?;
-        let code = DossierCode::new(office_code.clone(), day, seq)
+        let code = DossierCode::new(office_code.clone(), day, n)
             .map_err(|e| ActionError::field("received_at", e))?
             .to_string();
-        if Dossier::find_by_code(conn, &code)?.is_none() {
+        if !Dossier::code_taken(conn, &code)? {
             return Ok(code);
         }
         tracing::warn!(counter = %key, "dossier code already taken, skipped");
+        seq = sequences::next(conn, &key)?;
     }
 }

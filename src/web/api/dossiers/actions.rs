@@ -190,7 +190,7 @@ pub async fn act(
             let result =
                 crate::services::processing::act(conn, &cal, &actor, found.id, &input, now_utc());
             let fresh = crate::db::dossiers::Dossier::find(conn, found.id)?;
-            let current = dossiers::load(conn, fresh)?;
+            let current = dossiers::load_for_api(conn, fresh)?;
             let json = dossier_json(&current, &public_url);
             Ok(match result {
                 Ok(_) => Ok(json),

@@ -234,7 +234,7 @@ pub async fn create(
                 Ok(r) => r,
                 Err(e) => return Ok(Err(e)),
             };
-            let detail = dossiers::load(conn, r.dossier)?;
+            let detail = dossiers::load_for_api(conn, r.dossier)?;
             Ok(Ok((dossier_json(&detail, &public_url), r.created)))
         })
         .await?
