@@ -136,6 +136,12 @@ pub struct Accepted {
     notify: bool,
     postal_slip: Option<String>,
     online_submission: Option<String>,
+    /// Worked out here, before the write lock: the status page's token, the
+    /// folded name for search, and the deadline's days as stored.
+    token: String,
+    folded: String,
+    counted: String,
+    skipped: String,
 }
 
 pub fn check_reception(
@@ -322,7 +328,12 @@ pub fn check_reception(
     else {
         return Err(ActionError::Invalid(errors));
     };
+    let (counted, skipped) = deadline_columns(&deadline);
     Ok(Accepted {
+        token: random_token(18),
+        folded: applicant.folded(),
+        counted,
+        skipped,
         procedure,
         channel,
         applicant,
@@ -422,8 +433,6 @@ fn store(
     let code = next_free_code(conn, office.id, &office_code, day)?;
     let year = day.year();
     let line = sequences::next(conn, &format!("register:{}:{year}", office.id))?;
-    let token = random_token(18);
-    let folded = a.applicant.folded();
     let status = Status::Received.as_str();
     let d = &a.deadline;
     let dossier = Dossier::insert(
@@ -439,7 +448,7 @@ fn store(
             version: 1,
             applicant_kind: a.applicant.kind.as_str(),
             applicant_name: &a.applicant.name,
-            applicant_folded: &folded,
+            applicant_folded: &a.folded,
             representative: a.applicant.representative.as_deref(),
             id_number: a.applicant.id_number.as_deref(),
             phone: &a.applicant.phone,
@@ -458,7 +467,7 @@ fn store(
             supplement_requests: 0,
             register_year: year,
             register_number: line as i32,
-            lookup_token: &token,
+            lookup_token: &a.token,
             fee_amount: a.fee_amount,
             fee_receipt: a.fee_receipt.as_deref(),
             received_by: actor.user_id,
@@ -521,7 +530,6 @@ fn store(
         action,
         now,
     )?;
-    let (counted, skipped) = deadline_columns(d);
     Dossier::add_deadline(
         conn,
         dossier.id,
@@ -532,8 +540,8 @@ fn store(
         d.working_days as i32,
         d.effective_receiving_day,
         d.due_date,
-        &counted,
-        &skipped,
+        &a.counted,
+        &a.skipped,
     )?;
     if let Some(key) = idempotency_key {
         idempotency::record(conn, actor.user_id, key, dossier.id, now, since)?;
